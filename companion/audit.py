@@ -1,0 +1,46 @@
+"""The reveal audit: checkpoint by checkpoint, what becomes visible, with source keys."""
+from __future__ import annotations
+
+import json
+
+from companion.model import Pack
+from companion.progress import Position, all_positions
+from companion.view import changes
+
+LABELS = {
+    "episode-title": "episode title", "recap": "recap", "character": "NEW CHARACTER",
+    "name": "now named", "alias": "alias", "actor": "actor", "group": "group", "role": "role",
+    "status": "status", "fact": "fact", "relationship": "NEW RELATIONSHIP", "label": "relabelled",
+    "history": "history", "thread": "NEW THREAD", "thread-title": "thread renamed",
+    "beat": "beat", "resolved": "RESOLVED",
+}
+
+
+def schedule(pack: Pack) -> list[tuple[Position, list]]:
+    positions = all_positions(pack.episode_count)
+    return [(cur, changes(pack, prev, cur)) for prev, cur in zip(positions, positions[1:])]
+
+
+def audit_text(pack: Pack) -> str:
+    lines = [f"Reveal audit — {pack.title} ({pack.episode_count} episodes)", ""]
+    for position, items in schedule(pack):
+        if position.checkpoint == "start":
+            continue
+        lines.append(f"== {position} ({position.describe()}) — {len(items)} reveal(s)")
+        for c in items:
+            low = " [low confidence]" if c.confidence == "low" else ""
+            text = f": {c.text}" if c.text else ""
+            lines.append(f"  {LABELS[c.kind]:<17} {c.subject}{text}  <{', '.join(c.sources)}>{low}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def audit_json(pack: Pack) -> str:
+    out = []
+    for position, items in schedule(pack):
+        if position.checkpoint == "start":
+            continue
+        out.append({"position": str(position), "reveals": [
+            {"kind": c.kind, "subject": c.subject, "text": c.text, "sources": list(c.sources),
+             "confidence": c.confidence} for c in items]})
+    return json.dumps({"show": pack.id, "checkpoints": out}, indent=2, ensure_ascii=False) + "\n"

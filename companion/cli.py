@@ -1,0 +1,314 @@
+"""The command line. Imports Textual only when launching the TUI (or serving it)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from companion.progress import CHECKPOINTS, Position, PositionError
+
+EXIT_USAGE = 2
+EXIT_BAD_PACK = 1
+
+
+class UsageError(Exception):
+    """A bad flag or argument: one line, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one clear line, exit 2 (not argparse's usage dump)
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _episode(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"episode must be a whole number, not '{text}'") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"episode must be 1 or more, not {value}")
+    return value
+
+
+def _checkpoint(text: str) -> str:
+    word = text.strip().lower()
+    if word not in CHECKPOINTS:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a checkpoint — use one of {', '.join(CHECKPOINTS)}")
+    return word
+
+
+def _position_opts(parser: argparse.ArgumentParser, default=argparse.SUPPRESS) -> None:
+    parser.add_argument("--pack", metavar="DIR", default=default,
+                        help="load another show's pack (default: the shipped Run Away pack)")
+    parser.add_argument("--episode", "-e", type=_episode, metavar="N", default=default,
+                        help="episode number (1..N)")
+    parser.add_argument("--at", type=_checkpoint, metavar="CHECKPOINT", default=default,
+                        help="start | early | mid | late | end (default: end)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="companion", description="A spoiler-safe companion for watching Run Away.")
+    _position_opts(parser, default=None)
+    from companion import __version__
+
+    parser.add_argument("--version", action="version", version=f"companion {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+
+    common = _Parser(add_help=False)
+    _position_opts(common)
+
+    p = sub.add_parser("progress", parents=[common], help="print or set saved progress (e.g. 6:late)")
+    p.add_argument("position", nargs="?", metavar="N[:CHECKPOINT]")
+
+    show = sub.add_parser("show", parents=[common], help="print what you know at your point")
+    what = show.add_subparsers(dest="what", parser_class=_Parser, metavar="WHAT", required=True)
+    what.add_parser("characters", parents=[common], help="the characters known so far")
+    c = what.add_parser("character", parents=[common], help="one character's card")
+    c.add_argument("name", nargs="+", metavar="NAME")
+    r = what.add_parser("relationships", parents=[common], help="relationships (of one character)")
+    r.add_argument("name", nargs="*", metavar="NAME")
+    what.add_parser("threads", parents=[common], help="plot threads so far")
+    what.add_parser("episodes", parents=[common], help="episodes and their recaps so far")
+    what.add_parser("recap", parents=[common], help="a 'previously on' of everything so far")
+
+    e = sub.add_parser("export", parents=[common], help="everything visible at your point")
+    e.add_argument("--format", choices=("json", "markdown"), default="json")
+
+    v = sub.add_parser("validate", help="check a pack; file:line errors, exit 1 if bad")
+    v.add_argument("pack_dir", nargs="?", metavar="PACK_DIR")
+    v.add_argument("--pack", metavar="DIR", default=argparse.SUPPRESS)
+
+    a = sub.add_parser("audit", help="for pack authors: what each checkpoint reveals")
+    a.add_argument("--pack", metavar="DIR", default=argparse.SUPPRESS)
+    a.add_argument("--format", choices=("text", "json"), default="text")
+
+    sub.add_parser("where", help="print where progress and the shipped pack live")
+
+    s = sub.add_parser("serve", help="serve the companion to a browser (textual-serve)")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--pack", metavar="DIR", default=argparse.SUPPRESS)
+    return parser
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _load(args):
+    from companion.pack import load_pack
+
+    return load_pack(getattr(args, "pack", None))
+
+
+def _override(args, pack) -> Position | None:
+    episode, at = getattr(args, "episode", None), getattr(args, "at", None)
+    if episode is None:
+        if at is not None:
+            raise UsageError("--at needs --episode (e.g. --episode 6 --at late)")
+        return None
+    position = Position(episode, at or "end")
+    try:
+        position.check_within(pack.episode_count)
+    except PositionError as exc:
+        raise UsageError(f"{exc}") from None
+    return position
+
+
+def _warn(message: str | None) -> None:
+    if message:
+        print(f"companion: warning: {message}", file=sys.stderr)
+
+
+def _current(args, pack) -> Position:
+    override = _override(args, pack)
+    if override is not None:
+        return override
+    from companion import state
+
+    loaded = state.load_progress(pack.id, pack.episode_count)
+    _warn(loaded.warning)
+    return loaded.position
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def cmd_progress(args) -> int:
+    from companion import state
+
+    pack = _load(args)
+    if args.position is not None:
+        if getattr(args, "episode", None) is not None:
+            raise UsageError("give the position either as N[:CHECKPOINT] or with --episode, not both")
+        try:
+            position = Position.parse(args.position)
+            position.check_within(pack.episode_count)
+        except PositionError as exc:
+            raise UsageError(str(exc)) from None
+    else:
+        position = _override(args, pack)
+    if position is not None:
+        _warn(state.save_progress(pack.id, position))
+        print(f"Progress saved: {position} ({position.describe()})")
+        return 0
+    loaded = state.load_progress(pack.id, pack.episode_count)
+    _warn(loaded.warning)
+    suffix = "" if loaded.saved else " — nothing saved yet"
+    print(f"{loaded.position} ({loaded.position.describe()}){suffix}")
+    return 0
+
+
+def cmd_show(args) -> int:
+    from companion import render
+    from companion.view import View
+
+    pack = _load(args)
+    view = View(pack, _current(args, pack))
+    console = _console()
+    what = args.what
+    if what == "characters":
+        render.characters(console, view)
+    elif what == "character":
+        name = " ".join(args.name)
+        found = view.find_characters(name)
+        if not found:
+            print(f"No character called '{name}' yet.")
+            return 1
+        if len(found) > 1:
+            names = ", ".join(c.name for c in found)
+            print(f"'{name}' could be: {names}. Use the full name.")
+            return 1
+        render.card(console, view, found[0])
+    elif what == "relationships":
+        if args.name:
+            name = " ".join(args.name)
+            found = view.find_characters(name)
+            if len(found) != 1:
+                msg = (f"No character called '{name}' yet." if not found else
+                       f"'{name}' could be: {', '.join(c.name for c in found)}. Use the full name.")
+                print(msg)
+                return 1
+            render.relationships(console, view, found[0])
+        else:
+            render.relationships(console, view, None)
+    elif what == "threads":
+        render.threads(console, view)
+    elif what == "episodes":
+        render.episodes(console, view)
+    elif what == "recap":
+        render.recap(console, view)
+    return 0
+
+
+def cmd_export(args) -> int:
+    from companion.export import to_json, to_markdown
+    from companion.view import View
+
+    pack = _load(args)
+    view = View(pack, _current(args, pack))
+    out = to_json(view) if args.format == "json" else to_markdown(view)
+    sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from companion.pack import load_pack
+
+    target = args.pack_dir or getattr(args, "pack", None)
+    pack = load_pack(target)
+    print(f"ok: {pack.title} — {pack.episode_count} episodes, {len(pack.characters)} characters, "
+          f"{len(pack.relationships)} relationships, {len(pack.threads)} threads, "
+          f"{len(pack.sources)} sources")
+    return 0
+
+
+def cmd_audit(args) -> int:
+    from companion.audit import audit_json, audit_text
+
+    pack = _load(args)
+    sys.stdout.write(audit_json(pack) if args.format == "json" else audit_text(pack))
+    return 0
+
+
+def cmd_where(args) -> int:
+    from companion import state
+    from companion.pack import default_pack_dir
+
+    print(f"progress: {state.state_path()}")
+    print(f"pack:     {default_pack_dir()}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from companion.serve import serve
+
+    return serve(host=args.host, port=args.port, pack_dir=getattr(args, "pack", None))
+
+
+def launch(args) -> int:
+    from companion import state
+
+    pack = _load(args)
+    override = _override(args, pack)
+    first_run = False
+    if override is not None:
+        position = override
+        _warn(state.save_progress(pack.id, position))
+    else:
+        loaded = state.load_progress(pack.id, pack.episode_count)
+        _warn(loaded.warning)
+        position, first_run = loaded.position, not loaded.saved
+    if not sys.stdout.isatty() and not _web_driver():
+        raise UsageError("the companion needs a terminal; use 'companion show …' or "
+                         "'companion export' in scripts")
+    from companion.tui import CompanionApp
+
+    CompanionApp(pack=pack, position=position, first_run=first_run).run()
+    return 0
+
+
+def _web_driver() -> bool:
+    import os
+
+    return bool(os.environ.get("TEXTUAL_DRIVER"))
+
+
+COMMANDS = {"progress": cmd_progress, "show": cmd_show, "export": cmd_export,
+            "validate": cmd_validate, "audit": cmd_audit, "where": cmd_where, "serve": cmd_serve}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from companion.pack import PackError
+
+    try:
+        args = build_parser().parse_args(argv)
+        handler = COMMANDS.get(args.command or "", launch)
+        return handler(args)
+    except UsageError as exc:
+        print(f"companion: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except PackError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        count = len(exc.problems)
+        print(f"companion: the pack has {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
+        return EXIT_BAD_PACK
+    except PositionError as exc:
+        print(f"companion: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        try:
+            sys.stdout = open(__import__("os").devnull, "w")
+        except OSError:
+            pass
+        return 0
+
+
+_ = Path

@@ -1,0 +1,80 @@
+"""View → JSON / Markdown: everything visible at one position (the `export` contract)."""
+from __future__ import annotations
+
+import json
+
+from companion.view import View
+
+
+def to_json_dict(view: View) -> dict:
+    return {
+        "show": {"id": view.show_id, "title": view.show_title},
+        "progress": {"episode": view.position.episode, "at": view.position.checkpoint},
+        "episodes": [
+            {"number": e.number, "title": e.title, "recap": [b.text for b in e.recap]}
+            for e in view.episodes
+        ],
+        "characters": [
+            {
+                "id": c.id,
+                "name": c.name,
+                "aliases": list(c.aliases),
+                "actor": c.actor,
+                "role": c.role,
+                "status": c.status,
+                "facts": [f.text for f in c.facts],
+            }
+            for c in view.characters
+        ],
+        "relationships": [
+            {"between": [r.a.name, r.b.name], "label": r.label, "history": [h.text for h in r.history]}
+            for r in view.relationships
+        ],
+        "threads": [
+            {
+                "id": t.id,
+                "title": t.title,
+                "status": t.status,
+                "beats": [b.text for b in t.beats] + ([t.resolution.text] if t.resolution else []),
+            }
+            for t in view.threads
+        ],
+    }
+
+
+def to_json(view: View) -> str:
+    return json.dumps(to_json_dict(view), indent=2, ensure_ascii=False)
+
+
+def to_markdown(view: View) -> str:
+    lines = [f"# {view.show_title} — as of {view.position.describe()}", ""]
+    lines += ["## Episodes", ""]
+    for e in view.episodes:
+        lines.append(f"### {e.label}")
+        lines.extend(f"- {b.text}" for b in e.recap)
+        lines.append("")
+    lines += ["## Characters", ""]
+    for c in view.characters:
+        lines.append(f"### {c.name}")
+        if c.aliases:
+            lines.append(f"- Also known as: {', '.join(c.aliases)}")
+        if c.actor:
+            lines.append(f"- Played by: {c.actor}")
+        if c.role:
+            lines.append(f"- Role: {c.role}")
+        if c.status:
+            lines.append(f"- Status: {c.status}")
+        lines.extend(f"- {f.text}" for f in c.facts)
+        lines.append("")
+    lines += ["## Relationships", ""]
+    for r in view.relationships:
+        lines.append(f"- **{r.a.name} ↔ {r.b.name}**: {r.label}")
+        lines.extend(f"  - {h.text}" for h in r.history)
+    lines += ["", "## Threads", ""]
+    for t in view.threads:
+        lines.append(f"### {t.title} ({t.status})")
+        lines.extend(f"- {b.text}" for b in t.beats)
+        if t.resolution:
+            lines.append(f"- Resolved: {t.resolution.text}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

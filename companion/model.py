@@ -1,0 +1,88 @@
+"""The validated, immutable model of a pack. Every piece of data carries its reveal point.
+
+Nothing here decides visibility: that is :mod:`companion.view`'s job alone.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from companion.progress import Position
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One dated piece of data: a name, a role, a status, a card line, a label, a beat…"""
+
+    at: Position
+    text: str
+    sources: tuple[str, ...]
+    confidence: str = "high"
+    kind: str = ""  # names only: "name" (replaces the shown name) or "alias"
+    at_key: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # precomputed so that filtering is one integer comparison
+        object.__setattr__(self, "at_key", self.at.key)
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    number: int
+    title: Item | None  # dated at (number, early): visible once the episode is started
+    recap: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Character:
+    id: str
+    appears: Item
+    names: tuple[Item, ...]
+    actor: Item | None
+    groups: tuple[Item, ...]
+    roles: tuple[Item, ...]
+    statuses: tuple[Item, ...]
+    facts: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Relationship:
+    id: str
+    between: tuple[str, str]
+    stages: tuple[Item, ...]
+    history: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    id: str
+    titles: tuple[Item, ...]
+    beats: tuple[Item, ...]
+    resolved: Item | None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    key: str
+    url: str
+    outlet: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    id: str
+    title: str
+    episodes: tuple[Episode, ...]
+    characters: tuple[Character, ...]
+    relationships: tuple[Relationship, ...]
+    threads: tuple[Thread, ...]
+    sources: dict[str, Source]
+    path: Path | None = None
+
+    @property
+    def episode_count(self) -> int:
+        return len(self.episodes)
+
+    @property
+    def last_position(self) -> Position:
+        return Position(self.episode_count, "end")

@@ -1,0 +1,698 @@
+"""Load a pack from YAML into the model, reporting every problem as ``file:line: what — fix``.
+
+The loader never raises anything but :class:`PackError` for a bad pack, and collects every
+problem it can find in one run.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from companion.model import Character, Episode, Item, Pack, Relationship, Source, Thread
+from companion.progress import CHECKPOINTS, REVEAL_CHECKPOINTS, Position
+
+try:  # PyYAML's C loader when present, else the pure one
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+FILES = ("show.yaml", "characters.yaml", "relationships.yaml", "threads.yaml", "sources.yaml")
+MAX_BYTES = 2_000_000
+MAX_DEPTH = 40
+MAX_NODES = 100_000
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_AT_RE = re.compile(r"^\s*(\d+)\s*:\s*([a-z]+)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    file: str
+    line: int
+    what: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.what} — {self.fix}"
+
+
+class PackError(Exception):
+    """A pack that cannot be used. ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+# ---------------------------------------------------------------------------------------
+# YAML with line numbers
+
+
+class YMap(dict):
+    line: int = 1
+    key_lines: dict
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class YList(list):
+    line: int = 1
+    item_lines: list
+
+
+class _TooBig(Exception):
+    pass
+
+
+_scalar_constructor = yaml.constructor.SafeConstructor()
+
+
+def _convert(node: yaml.Node, depth: int, budget: list[int]) -> Any:
+    budget[0] += 1
+    if budget[0] > MAX_NODES:
+        raise _TooBig(f"more than {MAX_NODES:,} YAML nodes (alias expansion?)")
+    if depth > MAX_DEPTH:
+        raise _TooBig(f"nesting deeper than {MAX_DEPTH} levels")
+    if isinstance(node, yaml.MappingNode):
+        out = YMap()
+        out.line = node.start_mark.line + 1
+        out.key_lines = {}
+        for key_node, value_node in node.value:
+            key = _convert(key_node, depth + 1, budget)
+            if not isinstance(key, (str, int, float, bool)) or key is None:
+                key = str(key)
+            if key in out:
+                out.setdefault("__duplicates__", []).append((key, key_node.start_mark.line + 1))
+                continue
+            out[key] = _convert(value_node, depth + 1, budget)
+            out.key_lines[key] = key_node.start_mark.line + 1
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        seq = YList(_convert(v, depth + 1, budget) for v in node.value)
+        seq.line = node.start_mark.line + 1
+        seq.item_lines = [v.start_mark.line + 1 for v in node.value]
+        return seq
+    try:
+        return _scalar_constructor.construct_object(node, deep=False)
+    except yaml.YAMLError:
+        return node.value
+
+
+def parse_yaml(text: str | bytes, filename: str) -> tuple[Any, list[Problem]]:
+    """Parse one YAML document into YMap/YList/scalars, or report why not."""
+    if len(text) > MAX_BYTES:
+        return None, [Problem(filename, 1, f"file is larger than {MAX_BYTES:,} bytes",
+                              "split it or remove what is not needed")]
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        what = " ".join(str(exc.problem or exc.context or "syntax error").split())
+        return None, [Problem(filename, line, f"YAML syntax error: {what}",
+                              "fix the YAML at that line (indentation, quotes, colons)")]
+    except (yaml.YAMLError, ValueError, UnicodeError) as exc:
+        what = " ".join(str(exc).split())[:200]
+        return None, [Problem(filename, 1, f"YAML could not be read: {what}",
+                              "save the file as UTF-8 YAML")]
+    except RecursionError:
+        return None, [Problem(filename, 1, "YAML nested too deeply", "flatten the document")]
+    if node is None:
+        return None, []
+    try:
+        return _convert(node, 0, [0]), []
+    except _TooBig as exc:
+        return None, [Problem(filename, node.start_mark.line + 1, f"document too large: {exc}",
+                              "remove anchors/aliases and deep nesting")]
+    except RecursionError:
+        return None, [Problem(filename, 1, "YAML nested too deeply", "flatten the document")]
+
+
+# ---------------------------------------------------------------------------------------
+# validation helpers
+
+
+class _Ctx:
+    def __init__(self, episodes: int | None):
+        self.problems: list[Problem] = []
+        self.episodes = episodes
+        self.source_uses: dict[str, tuple[str, int]] = {}
+
+    def add(self, file: str, line: int, what: str, fix: str) -> None:
+        self.problems.append(Problem(file, line, what, fix))
+
+
+def _keys(ctx: _Ctx, file: str, m: YMap, where: str, required: tuple[str, ...],
+          optional: tuple[str, ...]) -> bool:
+    ok = True
+    for key, line in m.get("__duplicates__", []):
+        ctx.add(file, line, f"{where}: key '{key}' given twice", "keep one of them")
+    allowed = required + optional
+    for key in m:
+        if key == "__duplicates__":
+            continue
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}"
+            ctx.add(file, m.line_of(key), f"{where}: unknown key '{key}'", hint)
+    for key in required:
+        if key not in m or m[key] is None:
+            ctx.add(file, m.line, f"{where}: missing required field '{key}'", f"add '{key}:'")
+            ok = False
+    return ok
+
+
+def _is_map(ctx: _Ctx, file: str, value: Any, line: int, where: str) -> bool:
+    if isinstance(value, YMap):
+        return True
+    ctx.add(file, getattr(value, "line", line), f"{where} must be a mapping (key: value), "
+            f"not {_typename(value)}", "write it as 'key: value' lines")
+    return False
+
+
+def _list(ctx: _Ctx, file: str, value: Any, line: int, where: str) -> YList:
+    if value is None:
+        return YList()
+    if isinstance(value, YList):
+        return value
+    ctx.add(file, getattr(value, "line", line), f"{where} must be a list, not {_typename(value)}",
+            "write each entry on its own '- ' line")
+    return YList()
+
+
+def _typename(value: Any) -> str:
+    return {YMap: "a mapping", YList: "a list", str: "text", int: "a number", float: "a number",
+            bool: "true/false", type(None): "empty"}.get(type(value), type(value).__name__)
+
+
+def _text(ctx: _Ctx, file: str, m: YMap, key: str, where: str) -> str | None:
+    value = m.get(key)
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        ctx.add(file, m.line_of(key), f"{where}: '{key}' must be text, not {_typename(value)}",
+                f"write {key}: \"…\"")
+        return None
+    text = str(value).strip()
+    if not text:
+        ctx.add(file, m.line_of(key), f"{where}: '{key}' is empty", "write the text or remove the entry")
+        return None
+    if len(text) > 2000:
+        ctx.add(file, m.line_of(key), f"{where}: '{key}' is longer than 2,000 characters",
+                "shorten it")
+        return None
+    return text
+
+
+def parse_at(ctx: _Ctx, file: str, value: Any, line: int, where: str) -> Position | None:
+    if not isinstance(value, str) or not _AT_RE.match(value):
+        ctx.add(file, line, f"{where}: reveal point {value!r} is malformed",
+                'write at: "EPISODE:CHECKPOINT", e.g. at: "6:late" (early, mid, late or end)')
+        return None
+    ep_text, cp = _AT_RE.match(value).groups()  # type: ignore[union-attr]
+    episode = int(ep_text)
+    if cp not in REVEAL_CHECKPOINTS:
+        fix = ("nothing is revealed at a start: use the previous episode's end or 'early'"
+               if cp == "start" else f"use one of {', '.join(REVEAL_CHECKPOINTS)}")
+        ctx.add(file, line, f"{where}: '{cp}' is not a reveal checkpoint", fix)
+        return None
+    if episode < 1 or (ctx.episodes is not None and episode > ctx.episodes):
+        ctx.add(file, line, f"{where}: episode {episode} is out of range",
+                f"use an episode from 1 to {ctx.episodes}")
+        return None
+    return Position(episode, cp)
+
+
+def _sources(ctx: _Ctx, file: str, m: YMap, where: str) -> tuple[str, ...]:
+    value = m.get("sources")
+    line = m.line_of("sources")
+    if isinstance(value, str):
+        value = YList([value])
+    if not isinstance(value, list) or not value:
+        ctx.add(file, line, f"{where}: needs at least one source key",
+                "add sources: [KEY] with a key from sources.yaml")
+        return ()
+    keys = []
+    for key in value:
+        if not isinstance(key, str) or not key.strip():
+            ctx.add(file, line, f"{where}: source key {key!r} is not text", "write the key, e.g. SS5")
+            continue
+        keys.append(key.strip())
+        ctx.source_uses.setdefault(key.strip(), (file, line))
+    return tuple(keys)
+
+
+def _item(ctx: _Ctx, file: str, m: Any, line: int, where: str, field: str,
+          kinds: tuple[str, ...] = (), *, at_value: Position | None = None,
+          at_given: bool = False) -> Item | None:
+    """A dated entry: {FIELD: text, at: "E:cp", sources: [...], confidence?, kind?}."""
+    if not _is_map(ctx, file, m, line, where):
+        return None
+    optional = ("confidence",) + (("kind",) if kinds else ()) + (("at",) if at_given else ())
+    required = (field, "sources") if at_value is not None else (field, "at", "sources")
+    if not _keys(ctx, file, m, where, required, optional):
+        # still check what is there, so all problems surface in one run
+        pass
+    text = _text(ctx, file, m, field, where) if m.get(field) is not None else None
+    at = at_value
+    if at_value is None and m.get("at") is not None:
+        at = parse_at(ctx, file, m["at"], m.line_of("at"), where)
+    sources = _sources(ctx, file, m, where) if "sources" in m else ()
+    confidence = m.get("confidence", "high")
+    if confidence not in ("high", "low"):
+        ctx.add(file, m.line_of("confidence"), f"{where}: confidence {confidence!r} is not known",
+                "use confidence: low (or leave it out for high)")
+        confidence = "high"
+    kind = ""
+    if kinds:
+        kind = m.get("kind", kinds[0])
+        if kind not in kinds:
+            ctx.add(file, m.line_of("kind"), f"{where}: kind {kind!r} is not known",
+                    f"use one of {', '.join(kinds)}")
+            kind = kinds[0]
+    if text is None or at is None or not sources:
+        return None
+    return Item(at=at, text=text, sources=sources, confidence=confidence, kind=kind)
+
+
+def _items(ctx: _Ctx, file: str, parent: YMap, key: str, where: str, field: str,
+           kinds: tuple[str, ...] = (), ordered: bool = False) -> tuple[Item, ...]:
+    seq = _list(ctx, file, parent.get(key), parent.line_of(key), f"{where}: '{key}'")
+    out: list[Item] = []
+    last: Item | None = None
+    for i, entry in enumerate(seq):
+        line = seq.item_lines[i] if i < len(seq.item_lines) else seq.line
+        item = _item(ctx, file, entry, line, f"{where} {key}[{i + 1}]", field, kinds)
+        if item is None:
+            continue
+        if ordered and last is not None and item.at_key < last.at_key:
+            ctx.add(file, line, f"{where}: {key} out of order — {item.at} comes after {last.at}",
+                    f"list {key} in the order they are revealed")
+        last = item
+        out.append(item)
+    return tuple(out)
+
+
+def _not_before(ctx: _Ctx, file: str, line: int, item: Item | None, floor: Position | None,
+                what: str, fix: str) -> None:
+    if item is not None and floor is not None and item.at < floor:
+        ctx.add(file, line, f"{what} at {item.at}, before {fix}", f"move it to {floor} or later")
+
+
+def _line_of_item(seq: Any, index: int, default: int) -> int:
+    lines = getattr(seq, "item_lines", None)
+    return lines[index] if lines and index < len(lines) else default
+
+
+# ---------------------------------------------------------------------------------------
+# the pack
+
+
+def default_pack_dir() -> Path:
+    """The shipped *Run Away* pack: inside the installed package, or data/ in a checkout."""
+    try:
+        from importlib.resources import files
+
+        candidate = Path(str(files("companion.packs") / "run-away"))
+        if (candidate / "show.yaml").is_file():
+            return candidate
+    except (ModuleNotFoundError, TypeError):  # pragma: no cover - plain checkout
+        pass
+    return Path(__file__).resolve().parent.parent / "data" / "run-away"
+
+
+_CACHE: dict[tuple[str, tuple[float, ...]], Pack] = {}
+
+
+def load_pack(directory: str | Path | None = None) -> Pack:
+    """Load and validate a pack (once per process per unchanged folder). Raises PackError."""
+    path = Path(directory) if directory is not None else default_pack_dir()
+    if not path.is_dir():
+        raise PackError([Problem(str(path), 0, "pack folder not found",
+                                 "pass --pack with a folder holding " + ", ".join(FILES))])
+    try:
+        stamp = tuple(
+            (path / name).stat().st_mtime_ns if (path / name).exists() else -1 for name in FILES
+        )
+    except OSError:
+        stamp = ()
+    cache_key = (str(path.resolve()), stamp)
+    if cache_key in _CACHE:
+        return _CACHE[cache_key]
+    docs: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for name in FILES:
+        file_path = path / name
+        shown = str(file_path)
+        try:
+            raw = file_path.read_bytes()
+        except FileNotFoundError:
+            problems.append(Problem(shown, 0, "file is missing", f"create {name} (see data/README.md)"))
+            continue
+        except OSError as exc:
+            problems.append(Problem(shown, 0, f"cannot read file ({exc.strerror})",
+                                    "check the file's permissions"))
+            continue
+        doc, errs = parse_yaml(raw, shown)
+        problems.extend(errs)
+        docs[name] = doc
+    if problems:
+        raise PackError(problems)
+    pack = build_pack(docs, path)
+    _CACHE.clear()
+    _CACHE[cache_key] = pack
+    return pack
+
+
+def _top(ctx: _Ctx, docs: dict[str, Any], path: Path, name: str, key: str | None) -> Any:
+    file = str(path / name)
+    doc = docs.get(name)
+    if doc is None:
+        ctx.add(file, 1, "file is empty", f"start it with '{key or 'id'}:'")
+        return None, file
+    if not _is_map(ctx, file, doc, 1, name):
+        return None, file
+    if key is None:
+        return doc, file
+    _keys(ctx, file, doc, name, (key,), ())
+    return doc.get(key), file
+
+
+def build_pack(docs: dict[str, Any], path: Path) -> Pack:
+    ctx = _Ctx(None)
+    pack_dir = Path(path)
+
+    # --- show ----------------------------------------------------------------------------
+    show, show_file = _top(ctx, docs, pack_dir, "show.yaml", None)
+    show_id, title, episodes = "", "", []
+    if show is not None:
+        _keys(ctx, show_file, show, "show", ("id", "title", "episodes"), ())
+        show_id = _text(ctx, show_file, show, "id", "show") or "" if "id" in show else ""
+        title = _text(ctx, show_file, show, "title", "show") or "" if "title" in show else ""
+        raw_eps = _list(ctx, show_file, show.get("episodes"), show.line_of("episodes"), "show: 'episodes'")
+        numbers = [e.get("number") for e in raw_eps if isinstance(e, YMap)]
+        valid = [n for n in numbers if isinstance(n, int) and not isinstance(n, bool)]
+        ctx.episodes = max(valid) if valid else 0
+        if not raw_eps and "episodes" in show:
+            ctx.add(show_file, show.line_of("episodes"), "show: no episodes", "list at least one episode")
+        seen: set[int] = set()
+        for i, ep in enumerate(raw_eps):
+            line = _line_of_item(raw_eps, i, raw_eps.line)
+            where = f"episode[{i + 1}]"
+            if not _is_map(ctx, show_file, ep, line, where):
+                continue
+            _keys(ctx, show_file, ep, where, ("number",), ("title", "recap"))
+            number = ep.get("number")
+            if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+                if "number" in ep:
+                    ctx.add(show_file, ep.line_of("number"), f"{where}: number {number!r} is not a "
+                            "whole number from 1", "number episodes 1, 2, 3…")
+                continue
+            if number in seen:
+                ctx.add(show_file, ep.line_of("number"), f"duplicate episode number {number}",
+                        "each episode number appears once")
+                continue
+            seen.add(number)
+            where = f"episode {number}"
+            ep_title = None
+            if ep.get("title") is not None:
+                ep_title = _item(ctx, show_file, ep["title"], ep.line_of("title"), f"{where} title",
+                                 "text", at_value=Position(number, "early"))
+            recap: list[Item] = []
+            seq = _list(ctx, show_file, ep.get("recap"), ep.line_of("recap"), f"{where}: 'recap'")
+            for j, beat in enumerate(seq):
+                bline = _line_of_item(seq, j, seq.line)
+                bwhere = f"{where} recap[{j + 1}]"
+                at = None
+                if isinstance(beat, YMap) and "at" in beat:
+                    cp = beat["at"]
+                    if cp in REVEAL_CHECKPOINTS:
+                        at = Position(number, cp)
+                    else:
+                        ctx.add(show_file, beat.line_of("at"), f"{bwhere}: '{cp}' is not a checkpoint",
+                                f"inside an episode write at: {' | '.join(REVEAL_CHECKPOINTS)}")
+                        at = Position(number, "end")
+                item = _item(ctx, show_file, beat, bline, bwhere, "text", at_value=at,
+                             at_given=True) if at is not None else _item(
+                    ctx, show_file, beat, bline, bwhere, "text")
+                if item is not None:
+                    if recap and item.at_key < recap[-1].at_key:
+                        ctx.add(show_file, bline, f"{bwhere}: recap out of order — {item.at} "
+                                f"after {recap[-1].at}", "list recap beats in order")
+                    recap.append(item)
+            episodes.append(Episode(number, ep_title, tuple(recap)))
+        if seen and sorted(seen) != list(range(1, max(seen) + 1)):
+            missing = sorted(set(range(1, max(seen) + 1)) - seen)
+            ctx.add(show_file, raw_eps.line, f"episodes are not numbered 1..{max(seen)} "
+                    f"(missing {', '.join(map(str, missing))})", "number episodes without gaps")
+        if show_id and not ID_RE.match(show_id):
+            ctx.add(show_file, show.line_of("id"), f"show id {show_id!r} is not a simple id",
+                    "use lowercase letters, digits and '-'")
+    episodes.sort(key=lambda e: e.number)
+
+    # --- sources -------------------------------------------------------------------------
+    raw_sources, src_file = _top(ctx, docs, pack_dir, "sources.yaml", "sources")
+    sources: dict[str, Source] = {}
+    source_lines: dict[str, int] = {}
+    if raw_sources is not None and _is_map(ctx, src_file, raw_sources, 1, "sources"):
+        for key, line in raw_sources.get("__duplicates__", []):
+            ctx.add(src_file, line, f"duplicate source key '{key}'", "define each key once")
+        for key, value in raw_sources.items():
+            if key == "__duplicates__":
+                continue
+            line = raw_sources.line_of(key)
+            if not _is_map(ctx, src_file, value, line, f"source '{key}'"):
+                continue
+            _keys(ctx, src_file, value, f"source '{key}'", ("url", "outlet"), ())
+            url = _text(ctx, src_file, value, "url", f"source '{key}'") if "url" in value else None
+            outlet = _text(ctx, src_file, value, "outlet", f"source '{key}'") if "outlet" in value else None
+            if url and not re.match(r"^https?://", url):
+                ctx.add(src_file, value.line_of("url"), f"source '{key}': url {url!r} is not a web address",
+                        "write the full https:// address")
+            if url and outlet:
+                sources[str(key)] = Source(str(key), url, outlet)
+                source_lines[str(key)] = line
+
+    # --- characters ------------------------------------------------------------------------
+    raw_chars, char_file = _top(ctx, docs, pack_dir, "characters.yaml", "characters")
+    characters: list[Character] = []
+    char_ids: dict[str, Character | None] = {}
+    for i, ch in enumerate(_list(ctx, char_file, raw_chars, 1, "characters")):
+        line = _line_of_item(raw_chars, i, 1)
+        where = f"character[{i + 1}]"
+        if not _is_map(ctx, char_file, ch, line, where):
+            continue
+        _keys(ctx, char_file, ch, where, ("id", "appears", "names"),
+              ("actor", "groups", "roles", "statuses", "facts"))
+        cid = ch.get("id")
+        if cid is not None:
+            if not isinstance(cid, str) or not ID_RE.match(cid):
+                ctx.add(char_file, ch.line_of("id"), f"{where}: id {cid!r} is not a simple id",
+                        "use lowercase letters, digits and '-', e.g. dee-dee")
+                cid = None
+            elif cid in char_ids:
+                ctx.add(char_file, ch.line_of("id"), f"duplicate character id '{cid}'",
+                        "give each character its own id")
+                cid = None
+            else:
+                where = f"character '{cid}'"
+        appears = None
+        if ch.get("appears") is not None:
+            appears_map = ch["appears"]
+            if isinstance(appears_map, YMap):
+                appears = _item_no_text(ctx, char_file, appears_map, f"{where} appears")
+            else:
+                _is_map(ctx, char_file, appears_map, ch.line_of("appears"), f"{where} appears")
+        names = _items(ctx, char_file, ch, "names", where, "name", ("name", "alias"), ordered=True)
+        if "names" in ch and not names and isinstance(ch.get("names"), YList) and not ch["names"]:
+            ctx.add(char_file, ch.line_of("names"), f"{where}: no names", "add at least one name")
+        actor = None
+        if ch.get("actor") is not None:
+            actor = _item(ctx, char_file, ch["actor"], ch.line_of("actor"), f"{where} actor", "name")
+        groups = _items(ctx, char_file, ch, "groups", where, "group")
+        roles = _items(ctx, char_file, ch, "roles", where, "text", ordered=True)
+        statuses = _items(ctx, char_file, ch, "statuses", where, "text", ordered=True)
+        facts = _items(ctx, char_file, ch, "facts", where, "text")
+        if appears is not None:
+            floor = appears.at
+            first_name = next((n for n in names if n.kind == "name"), None)
+            if names and first_name is None:
+                ctx.add(char_file, ch.line_of("names"), f"{where}: every name is an alias",
+                        "make the first entry a name (kind: name)")
+            elif first_name is not None and first_name.at != floor:
+                ctx.add(char_file, ch.line_of("names"), f"{where}: first name revealed at "
+                        f"{first_name.at}, not when the character appears ({floor})",
+                        f"date the first name at {floor}, or change 'appears'")
+            for label, seq_key, seq in (("name", "names", names), ("group", "groups", groups),
+                                        ("role", "roles", roles), ("status", "statuses", statuses),
+                                        ("fact", "facts", facts)):
+                raw = ch.get(seq_key)
+                for j, item in enumerate(seq):
+                    _not_before(ctx, char_file, _line_of_item(raw, j, ch.line), item, floor,
+                                f"{where}: {label} '{_short(item.text)}' revealed",
+                                f"the character first appears ({floor})")
+            _not_before(ctx, char_file, ch.line_of("actor"), actor, floor,
+                        f"{where}: actor revealed", f"the character first appears ({floor})")
+        if cid is not None:
+            if appears is not None and names and any(n.kind == "name" for n in names):
+                character = Character(cid, appears, names, actor, groups, roles, statuses, facts)
+                characters.append(character)
+                char_ids[cid] = character
+            else:
+                char_ids[cid] = None  # defined, but broken (already reported)
+
+    # --- relationships ---------------------------------------------------------------------
+    raw_rels, rel_file = _top(ctx, docs, pack_dir, "relationships.yaml", "relationships")
+    relationships: list[Relationship] = []
+    rel_ids: set[str] = set()
+    for i, rel in enumerate(_list(ctx, rel_file, raw_rels, 1, "relationships")):
+        line = _line_of_item(raw_rels, i, 1)
+        where = f"relationship[{i + 1}]"
+        if not _is_map(ctx, rel_file, rel, line, where):
+            continue
+        _keys(ctx, rel_file, rel, where, ("id", "between", "stages"), ("history",))
+        rid = rel.get("id")
+        if rid is not None:
+            if not isinstance(rid, str) or not ID_RE.match(rid):
+                ctx.add(rel_file, rel.line_of("id"), f"{where}: id {rid!r} is not a simple id",
+                        "use lowercase letters, digits and '-'")
+                rid = None
+            elif rid in rel_ids:
+                ctx.add(rel_file, rel.line_of("id"), f"duplicate relationship id '{rid}'",
+                        "give each relationship its own id")
+                rid = None
+            else:
+                rel_ids.add(rid)
+                where = f"relationship '{rid}'"
+        between = rel.get("between")
+        pair: list[Character] = []
+        if between is not None:
+            if (not isinstance(between, list) or len(between) != 2
+                    or not all(isinstance(x, str) for x in between)):
+                ctx.add(rel_file, rel.line_of("between"), f"{where}: 'between' must name two characters",
+                        "write between: [id-one, id-two]")
+            elif between[0] == between[1]:
+                ctx.add(rel_file, rel.line_of("between"), f"{where}: a character cannot relate to itself",
+                        "name two different characters")
+            else:
+                for cid in between:
+                    if cid not in char_ids:
+                        close = difflib.get_close_matches(cid, list(char_ids), n=1)
+                        ctx.add(rel_file, rel.line_of("between"), f"{where}: unknown character '{cid}'",
+                                f"did you mean '{close[0]}'?" if close else "define it in characters.yaml")
+                    elif char_ids[cid] is not None:
+                        pair.append(char_ids[cid])  # type: ignore[arg-type]
+        stages = _items(ctx, rel_file, rel, "stages", where, "label", ordered=True)
+        if "stages" in rel and isinstance(rel.get("stages"), YList) and not rel["stages"]:
+            ctx.add(rel_file, rel.line_of("stages"), f"{where}: no stages",
+                    "add the first stage: when the link becomes known")
+        history = _items(ctx, rel_file, rel, "history", where, "text")
+        floor = max((c.appears.at for c in pair), default=None)
+        for seq_key, seq, label in (("stages", stages, "stage"), ("history", history, "history beat")):
+            for j, item in enumerate(seq):
+                _not_before(ctx, rel_file, _line_of_item(rel.get(seq_key), j, rel.line), item, floor,
+                            f"{where}: {label} '{_short(item.text)}' revealed",
+                            f"both characters have appeared ({floor})")
+        if stages:
+            for j, item in enumerate(history):
+                _not_before(ctx, rel_file, _line_of_item(rel.get("history"), j, rel.line), item,
+                            stages[0].at, f"{where}: history beat '{_short(item.text)}' revealed",
+                            f"the relationship's first stage ({stages[0].at})")
+        if rid is not None and len(pair) == 2 and stages:
+            relationships.append(Relationship(rid, (pair[0].id, pair[1].id), stages, history))
+
+    # --- threads -----------------------------------------------------------------------------
+    raw_threads, thr_file = _top(ctx, docs, pack_dir, "threads.yaml", "threads")
+    threads: list[Thread] = []
+    thread_ids: set[str] = set()
+    for i, thr in enumerate(_list(ctx, thr_file, raw_threads, 1, "threads")):
+        line = _line_of_item(raw_threads, i, 1)
+        where = f"thread[{i + 1}]"
+        if not _is_map(ctx, thr_file, thr, line, where):
+            continue
+        _keys(ctx, thr_file, thr, where, ("id", "titles"), ("beats", "resolved"))
+        tid = thr.get("id")
+        if tid is not None:
+            if not isinstance(tid, str) or not ID_RE.match(tid):
+                ctx.add(thr_file, thr.line_of("id"), f"{where}: id {tid!r} is not a simple id",
+                        "use lowercase letters, digits and '-'")
+                tid = None
+            elif tid in thread_ids:
+                ctx.add(thr_file, thr.line_of("id"), f"duplicate thread id '{tid}'",
+                        "give each thread its own id")
+                tid = None
+            else:
+                thread_ids.add(tid)
+                where = f"thread '{tid}'"
+        titles = _items(ctx, thr_file, thr, "titles", where, "text", ordered=True)
+        beats = _items(ctx, thr_file, thr, "beats", where, "text", ordered=True)
+        resolved = None
+        if thr.get("resolved") is not None:
+            resolved = _item(ctx, thr_file, thr["resolved"], thr.line_of("resolved"),
+                             f"{where} resolved", "text")
+        opens = titles[0].at if titles else None
+        for j, beat in enumerate(beats):
+            _not_before(ctx, thr_file, _line_of_item(thr.get("beats"), j, thr.line), beat, opens,
+                        f"{where}: beat '{_short(beat.text)}' revealed", f"the thread opens ({opens})")
+        _not_before(ctx, thr_file, thr.line_of("resolved"), resolved, opens,
+                    f"{where}: resolution revealed", f"the thread opens ({opens})")
+        if beats:
+            _not_before(ctx, thr_file, thr.line_of("resolved"), resolved, beats[-1].at,
+                        f"{where}: resolution revealed", f"its last beat ({beats[-1].at})")
+        if "titles" in thr and isinstance(thr.get("titles"), YList) and not thr["titles"]:
+            ctx.add(thr_file, thr.line_of("titles"), f"{where}: no titles",
+                    "add the title the thread has when it opens")
+        if tid is not None and titles:
+            threads.append(Thread(tid, titles, beats, resolved))
+
+    # --- cross-file: sources -------------------------------------------------------------------
+    if raw_sources is not None:
+        for key, (file, line) in sorted(ctx.source_uses.items(), key=lambda kv: (kv[1], kv[0])):
+            if key not in sources and key not in (raw_sources if isinstance(raw_sources, dict) else {}):
+                close = difflib.get_close_matches(key, list(sources), n=1)
+                ctx.add(file, line, f"unknown source key '{key}'",
+                        f"did you mean '{close[0]}'?" if close else "define it in sources.yaml")
+        for key, line in source_lines.items():
+            if key not in ctx.source_uses:
+                ctx.add(src_file, line, f"source '{key}' is never cited",
+                        "cite it from a piece of data or remove it")
+
+    if ctx.problems:
+        raise PackError(sorted(ctx.problems, key=lambda p: (FILES.index(Path(p.file).name)
+                                                            if Path(p.file).name in FILES else 9,
+                                                            p.line)))
+    return Pack(show_id, title, tuple(episodes), tuple(characters), tuple(relationships),
+                tuple(threads), sources, pack_dir)
+
+
+def _item_no_text(ctx: _Ctx, file: str, m: YMap, where: str) -> Item | None:
+    """``appears: {at, sources}`` — a reveal with no text of its own."""
+    _keys(ctx, file, m, where, ("at", "sources"), ("confidence",))
+    at = parse_at(ctx, file, m["at"], m.line_of("at"), where) if m.get("at") is not None else None
+    sources = _sources(ctx, file, m, where) if "sources" in m else ()
+    confidence = m.get("confidence", "high")
+    if confidence not in ("high", "low"):
+        ctx.add(file, m.line_of("confidence"), f"{where}: confidence {confidence!r} is not known",
+                "use confidence: low (or leave it out for high)")
+    if at is None or not sources:
+        return None
+    return Item(at=at, text="", sources=sources, confidence=confidence if confidence == "low" else "high")
+
+
+def _short(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def validate(directory: str | Path | None = None) -> list[Problem]:
+    """Every problem of a pack (empty list when it is good)."""
+    try:
+        load_pack(directory)
+    except PackError as exc:
+        return exc.problems
+    return []
+
+
+_ = (CHECKPOINTS, Callable)  # re-exported names used by callers' type hints

@@ -1,0 +1,96 @@
+"""Rich renderings of a View for the command line (no Textual here)."""
+from __future__ import annotations
+
+from itertools import groupby
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from companion.view import CharacterView, View
+
+
+def _header(console: Console, view: View, what: str) -> None:
+    console.print(Text(f"{view.show_title} · {view.position.describe()} — {what}", style="bold"))
+
+
+def characters(console: Console, view: View) -> None:
+    _header(console, view, "characters")
+    table = Table(show_edge=False, pad_edge=False)
+    for col in ("Name", "Also known as", "Role", "Status", "Actor"):
+        table.add_column(col, overflow="fold")
+    for c in view.characters:
+        table.add_row(c.name, ", ".join(c.aliases), c.role or "", c.status or "", c.actor or "")
+    if not view.characters:
+        console.print("No characters yet — the show hasn't started.")
+        return
+    console.print(table)
+
+
+def card(console: Console, view: View, c: CharacterView) -> None:
+    console.print(Text(c.name, style="bold underline"))
+    rows = [("Also known as", ", ".join(c.aliases)), ("Played by", c.actor or ""),
+            ("Role", c.role or ""), ("Status", c.status or ""), ("Group", ", ".join(c.groups))]
+    for label, value in rows:
+        if value:
+            console.print(Text.assemble((f"{label}: ", "bold"), value))
+    if c.facts:
+        console.print()
+        console.print(Text("What you know", style="bold"))
+        for episode, facts in groupby(c.facts, key=lambda f: f.at.episode):
+            console.print(Text(f"Episode {episode}", style="italic"))
+            for f in facts:
+                mark = " (uncertain)" if f.confidence == "low" else ""
+                console.print(f"  • {f.text}{mark}")
+    rels = view.relationships_of(c.id)
+    if rels:
+        console.print()
+        console.print(Text("Relationships", style="bold"))
+        for r in rels:
+            console.print(f"  • {r.other(c.id).name}: {r.label}")
+
+
+def relationships(console: Console, view: View, who: CharacterView | None) -> None:
+    rels = view.relationships_of(who.id) if who else list(view.relationships)
+    _header(console, view, f"relationships of {who.name}" if who else "relationships")
+    if not rels:
+        console.print("No relationships known yet.")
+        return
+    for r in rels:
+        console.print(Text.assemble((f"{r.a.name} ↔ {r.b.name}", "bold"), f": {r.label}"))
+        for h in r.history:
+            console.print(f"    · ({h.at.episode}) {h.text}")
+
+
+def threads(console: Console, view: View) -> None:
+    _header(console, view, "threads")
+    if not view.threads:
+        console.print("No plot threads yet.")
+        return
+    for t in view.threads:
+        console.print(Text.assemble((t.title, "bold"), f"  [{t.status}]"))
+        for b in t.beats:
+            console.print(f"    · ({b.at.episode}) {b.text}")
+        if t.resolution:
+            console.print(f"    ✓ ({t.resolution.at.episode}) {t.resolution.text}")
+
+
+def episodes(console: Console, view: View) -> None:
+    _header(console, view, "episodes")
+    for e in view.episodes:
+        note = {"watched": "", "current": "  (so far)", "unstarted": ""}[e.state]
+        console.print(Text(e.label + note, style="bold" if e.state != "unstarted" else "dim"))
+        for b in e.recap:
+            console.print(f"    · {b.text}")
+
+
+def recap(console: Console, view: View) -> None:
+    _header(console, view, "previously")
+    beats = [(e, b) for e in view.episodes for b in e.recap]
+    if not beats:
+        console.print("Nothing to recap yet.")
+        return
+    for e, group in groupby(beats, key=lambda eb: eb[0]):
+        console.print(Text(e.label, style="bold"))
+        for _, b in group:
+            console.print(f"    · {b.text}")

@@ -1,0 +1,134 @@
+"""Saved progress (and small settings such as the theme), per user, written atomically.
+
+The state file is JSON: ``{"version": 1, "progress": {"<show id>": "6:late"}, "theme": "…"}``.
+A missing, corrupt or unwritable file never crashes anything: reads fall back to episode 1,
+not started, with one warning; failed writes warn and the app keeps working.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from companion.progress import Position, PositionError
+
+ENV_VAR = "COMPANION_STATE_DIR"
+FILENAME = "state.json"
+START = Position(1, "start")
+MAX_STATE_BYTES = 1_000_000
+
+
+def state_dir() -> Path:
+    override = os.environ.get(ENV_VAR)
+    if override:
+        return Path(override)
+    from platformdirs import user_state_dir
+
+    return Path(user_state_dir("companion", appauthor=False))
+
+
+def state_path() -> Path:
+    return state_dir() / FILENAME
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    position: Position
+    saved: bool  # False when nothing (usable) was saved: first launch
+    warning: str | None = None
+
+
+def _read() -> tuple[dict, str | None]:
+    path = state_path()
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_STATE_BYTES + 1)
+    except FileNotFoundError:
+        return {}, None
+    except IsADirectoryError:
+        return {}, f"saved progress at {path} is a folder, not a file; starting from episode 1"
+    except OSError as exc:
+        return {}, f"cannot read saved progress at {path} ({exc.strerror}); starting from episode 1"
+    if len(raw) > MAX_STATE_BYTES:
+        return {}, f"saved progress at {path} is too large to be ours; starting from episode 1"
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return {}, f"saved progress at {path} is damaged; starting from episode 1 (it will be repaired on the next save)"
+    if not isinstance(data, dict):
+        return {}, f"saved progress at {path} is not in the expected shape; starting from episode 1"
+    return data, None
+
+
+def load_progress(show_id: str, episodes: int | None = None) -> Loaded:
+    data, warning = _read()
+    if warning:
+        return Loaded(START, False, warning)
+    progress = data.get("progress", {})
+    if not isinstance(progress, dict):
+        return Loaded(START, False, f"saved progress at {state_path()} is not in the expected shape; "
+                                    "starting from episode 1")
+    if show_id not in progress:
+        return Loaded(START, False, None)
+    try:
+        value = progress[show_id]
+        if not isinstance(value, str):
+            raise PositionError("not text")
+        position = Position.parse(value)
+        if episodes is not None:
+            position.check_within(episodes)
+    except PositionError:
+        return Loaded(START, False, f"saved progress {progress[show_id]!r} is not a position in this "
+                                    "show; starting from episode 1")
+    return Loaded(position, True, None)
+
+
+def _write(data: dict) -> str | None:
+    """Atomic write: a temp file in the same folder, then os.replace. Returns a warning or None."""
+    path = state_path()
+    tmp_name = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".state-", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=2, sort_keys=True)
+            fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp_name, path)
+        tmp_name = None
+    except OSError as exc:
+        return f"could not save progress to {path} ({exc.strerror or exc}); it will be lost when you quit"
+    finally:
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+    return None
+
+
+def _update(mutate) -> str | None:
+    data, _warning = _read()
+    if not isinstance(data.get("progress"), dict):
+        data["progress"] = {}
+    data["version"] = 1
+    mutate(data)
+    return _write(data)
+
+
+def save_progress(show_id: str, position: Position) -> str | None:
+    """Save; returns a warning line if it could not be saved (never raises for I/O)."""
+    return _update(lambda d: d["progress"].__setitem__(show_id, str(position)))
+
+
+def load_setting(name: str) -> str | None:
+    data, _ = _read()
+    value = data.get(name)
+    return value if isinstance(value, str) else None
+
+
+def save_setting(name: str, value: str) -> str | None:
+    return _update(lambda d: d.__setitem__(name, value))

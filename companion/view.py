@@ -1,0 +1,347 @@
+"""THE visibility rule. ``View(pack, position)`` is everything this viewer may see.
+
+Every surface (CLI, export, audit, every TUI screen, the palette) reads a View, never the model.
+The rule itself is one comparison, in :func:`revealed`: a piece dated ``(e, p)`` is visible at
+position ``P`` iff ``(e, p) <= P``. Anything without a reveal point never reaches the model (the
+loader refuses it), so there is no "always visible" path.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from companion.model import Character, Item, Pack, Relationship, Thread
+from companion.progress import Position
+
+
+def revealed(item: Item | None, position_key: int) -> bool:
+    """The one rule: a dated piece is visible iff its reveal point is at or before the viewer."""
+    return item is not None and item.at_key <= position_key
+
+
+def _visible(items: tuple[Item, ...], key: int) -> list[Item]:
+    return [item for item in items if item.at_key <= key]
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeView:
+    number: int
+    title: str | None  # None until the viewer has started the episode
+    state: str  # "watched" | "current" | "unstarted"
+    recap: tuple[Item, ...]
+    title_item: Item | None = None
+
+    @property
+    def label(self) -> str:
+        return f"Episode {self.number}: {self.title}" if self.title else f"Episode {self.number}"
+
+
+@dataclass(frozen=True, slots=True)
+class CharacterView:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    actor: str | None
+    role: str | None
+    status: str | None
+    groups: tuple[str, ...]
+    facts: tuple[Item, ...]
+    appears: Item
+    # the dated items behind name/actor/role/status, for "sources" and audit displays
+    name_items: tuple[Item, ...] = ()
+    actor_item: Item | None = None
+    role_item: Item | None = None
+    status_item: Item | None = None
+
+    @property
+    def group(self) -> str:
+        return self.groups[0] if self.groups else "Others"
+
+    def matches(self, query: str) -> bool:
+        """Whole name, alias, or one whole word of either, case-insensitively."""
+        q = " ".join(query.lower().split())
+        if not q:
+            return False
+        for known in (self.name, *self.aliases):
+            low = known.lower()
+            if q == low or q in low.replace('"', " ").split():
+                return True
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class RelationshipView:
+    id: str
+    a: CharacterView
+    b: CharacterView
+    label: str
+    stages: tuple[Item, ...]
+    history: tuple[Item, ...]
+
+    def other(self, char_id: str) -> CharacterView:
+        return self.b if self.a.id == char_id else self.a
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadView:
+    id: str
+    title: str
+    status: str  # "open" | "resolved"
+    opened: Position
+    beats: tuple[Item, ...]
+    resolution: Item | None
+    titles: tuple[Item, ...] = ()
+
+    @property
+    def last_event(self) -> Position:
+        if self.resolution is not None:
+            return self.resolution.at
+        return self.beats[-1].at if self.beats else self.opened
+
+
+class View:
+    """What a viewer at ``position`` may see of ``pack``. Cheap to build; parts are lazy."""
+
+    def __init__(self, pack: Pack, position: Position):
+        position.check_within(pack.episode_count)
+        self.pack = pack
+        self.position = position
+        self.key = position.key
+
+    # --- show -------------------------------------------------------------------------------
+    @property
+    def show_title(self) -> str:
+        return self.pack.title
+
+    @property
+    def show_id(self) -> str:
+        return self.pack.id
+
+    @property
+    def episode_count(self) -> int:
+        return self.pack.episode_count
+
+    @cached_property
+    def episodes(self) -> tuple[EpisodeView, ...]:
+        out = []
+        for ep in self.pack.episodes:
+            if ep.number < self.position.episode:
+                state = "watched"
+            elif ep.number == self.position.episode and self.position.checkpoint == "end":
+                state = "watched"
+            elif ep.number == self.position.episode and self.position.checkpoint != "start":
+                state = "current"
+            else:
+                state = "unstarted"
+            title = ep.title.text if revealed(ep.title, self.key) else None
+            out.append(EpisodeView(ep.number, title, state, tuple(_visible(ep.recap, self.key)),
+                                   ep.title if title else None))
+        return tuple(out)
+
+    def episode(self, number: int) -> EpisodeView | None:
+        return next((e for e in self.episodes if e.number == number), None)
+
+    # --- characters -------------------------------------------------------------------------
+    def _character(self, ch: Character) -> CharacterView | None:
+        key = self.key
+        if not revealed(ch.appears, key):
+            return None
+        names = _visible(ch.names, key)
+        primary = [n for n in names if n.kind == "name"]
+        current = primary[-1]
+        aliases: list[str] = []
+        for n in names:
+            if n is not current and n.text != current.text and n.text not in aliases:
+                aliases.append(n.text)
+        roles = _visible(ch.roles, key)
+        statuses = _visible(ch.statuses, key)
+        actor = ch.actor if revealed(ch.actor, key) else None
+        groups: list[str] = []
+        for g in _visible(ch.groups, key):
+            if g.text not in groups:
+                groups.append(g.text)
+        facts = sorted(_visible(ch.facts, key), key=lambda f: f.at_key)
+        return CharacterView(
+            id=ch.id,
+            name=current.text,
+            aliases=tuple(aliases),
+            actor=actor.text if actor else None,
+            role=roles[-1].text if roles else None,
+            status=statuses[-1].text if statuses else None,
+            groups=tuple(groups),
+            facts=tuple(facts),
+            appears=ch.appears,
+            name_items=tuple(names),
+            actor_item=actor,
+            role_item=roles[-1] if roles else None,
+            status_item=statuses[-1] if statuses else None,
+        )
+
+    @cached_property
+    def _characters(self) -> dict[str, CharacterView]:
+        out: dict[str, CharacterView] = {}
+        for ch in self.pack.characters:
+            view = self._character(ch)
+            if view is not None:
+                out[ch.id] = view
+        return out
+
+    @property
+    def characters(self) -> tuple[CharacterView, ...]:
+        """Visible characters in pack order (the pack lists the leads first)."""
+        return tuple(self._characters.values())
+
+    def character(self, char_id: str) -> CharacterView | None:
+        return self._characters.get(char_id)
+
+    def find_characters(self, query: str) -> list[CharacterView]:
+        """Characters whose *visible* names or aliases match; exact full names win."""
+        q = " ".join(query.lower().split())
+        exact = [c for c in self.characters if q in (c.name.lower(), *(a.lower() for a in c.aliases))]
+        return exact or [c for c in self.characters if c.matches(query)]
+
+    # --- relationships ----------------------------------------------------------------------
+    def _relationship(self, rel: Relationship) -> RelationshipView | None:
+        stages = _visible(rel.stages, self.key)
+        a, b = (self._characters.get(rel.between[0]), self._characters.get(rel.between[1]))
+        if not stages or a is None or b is None:
+            return None
+        history = sorted(_visible(rel.history, self.key), key=lambda h: h.at_key)
+        return RelationshipView(rel.id, a, b, stages[-1].text, tuple(stages), tuple(history))
+
+    @cached_property
+    def relationships(self) -> tuple[RelationshipView, ...]:
+        out = []
+        for rel in self.pack.relationships:
+            view = self._relationship(rel)
+            if view is not None:
+                out.append(view)
+        return tuple(out)
+
+    def relationships_of(self, char_id: str) -> list[RelationshipView]:
+        return [r for r in self.relationships if char_id in (r.a.id, r.b.id)]
+
+    # --- threads ----------------------------------------------------------------------------
+    def _thread(self, thr: Thread) -> ThreadView | None:
+        titles = _visible(thr.titles, self.key)
+        if not titles:
+            return None
+        resolution = thr.resolved if revealed(thr.resolved, self.key) else None
+        return ThreadView(thr.id, titles[-1].text, "resolved" if resolution else "open",
+                          titles[0].at, tuple(_visible(thr.beats, self.key)), resolution,
+                          tuple(titles))
+
+    @cached_property
+    def threads(self) -> tuple[ThreadView, ...]:
+        out = []
+        for thr in self.pack.threads:
+            view = self._thread(thr)
+            if view is not None:
+                out.append(view)
+        return tuple(out)
+
+    def thread(self, thread_id: str) -> ThreadView | None:
+        return next((t for t in self.threads if t.id == thread_id), None)
+
+    # --- search -----------------------------------------------------------------------------
+    def search_entries(self) -> list[tuple[str, str, str]]:
+        """(kind, id, text) for every visible name, alias, thread title and episode label."""
+        out: list[tuple[str, str, str]] = []
+        for c in self.characters:
+            out.append(("character", c.id, c.name))
+            out.extend(("character", c.id, alias) for alias in c.aliases)
+        out.extend(("thread", t.id, t.title) for t in self.threads)
+        out.extend(("episode", str(e.number), e.label) for e in self.episodes)
+        return out
+
+    # --- sources ----------------------------------------------------------------------------
+    def source_label(self, key: str) -> str:
+        src = self.pack.sources.get(key)
+        return f"{key} — {src.outlet}: {src.url}" if src else key
+
+
+# ---------------------------------------------------------------------------------------------
+# What changed between two positions ("new since last time", the audit)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    at: Position
+    kind: str  # character, name, alias, actor, group, role, status, fact, relationship, label,
+    #            history, thread, thread-title, beat, resolved, episode-title, recap
+    subject: str  # who/what it is about, as named at the *new* position
+    text: str
+    sources: tuple[str, ...]
+    confidence: str = "high"
+
+
+def changes(pack: Pack, old: Position, new: Position) -> list[Change]:
+    """Everything that becomes visible after ``old`` and up to ``new`` (empty if new <= old).
+
+    Built from two Views so it uses exactly the same rule as every other surface.
+    """
+    if new <= old:
+        return []
+    before, after = View(pack, old), View(pack, new)
+    lo, hi = old.key, new.key
+
+    def fresh(item: Item | None) -> bool:
+        return revealed(item, hi) and not revealed(item, lo)
+
+    out: list[Change] = []
+    for ep_new in after.episodes:
+        ep = pack.episodes[ep_new.number - 1]
+        if fresh(ep.title):
+            out.append(Change(ep.title.at, "episode-title", f"Episode {ep.number}", ep.title.text,  # type: ignore[union-attr]
+                              ep.title.sources, ep.title.confidence))  # type: ignore[union-attr]
+        out.extend(Change(b.at, "recap", f"Episode {ep.number}", b.text, b.sources, b.confidence)
+                   for b in ep.recap if fresh(b))
+    for ch in pack.characters:
+        cv = after.character(ch.id)
+        if cv is None:
+            continue
+        if fresh(ch.appears):
+            out.append(Change(ch.appears.at, "character", cv.name,
+                              cv.role_item.text if fresh(cv.role_item) and cv.role_item else "",
+                              ch.appears.sources, ch.appears.confidence))
+        for n in ch.names:
+            if fresh(n) and not (fresh(ch.appears) and n.at == ch.appears.at and n.kind == "name"):
+                out.append(Change(n.at, "name" if n.kind == "name" else "alias", cv.name, n.text,
+                                  n.sources, n.confidence))
+        if fresh(ch.actor):
+            out.append(Change(ch.actor.at, "actor", cv.name, ch.actor.text, ch.actor.sources))  # type: ignore[union-attr]
+        for kind, seq in (("group", ch.groups), ("role", ch.roles), ("status", ch.statuses),
+                          ("fact", ch.facts)):
+            out.extend(Change(i.at, kind, cv.name, i.text, i.sources, i.confidence)
+                       for i in seq if fresh(i))
+    for rel in pack.relationships:
+        rv = next((r for r in after.relationships if r.id == rel.id), None)
+        if rv is None:
+            continue
+        pair = f"{rv.a.name} ↔ {rv.b.name}"
+        for idx, stage in enumerate(rel.stages):
+            if fresh(stage):
+                out.append(Change(stage.at, "relationship" if idx == 0 else "label", pair,
+                                  stage.text, stage.sources, stage.confidence))
+        out.extend(Change(h.at, "history", pair, h.text, h.sources, h.confidence)
+                   for h in rel.history if fresh(h))
+    for thr in pack.threads:
+        tv = after.thread(thr.id)
+        if tv is None:
+            continue
+        for idx, title in enumerate(thr.titles):
+            if fresh(title):
+                out.append(Change(title.at, "thread" if idx == 0 else "thread-title", tv.title,
+                                  title.text, title.sources, title.confidence))
+        out.extend(Change(b.at, "beat", tv.title, b.text, b.sources, b.confidence)
+                   for b in thr.beats if fresh(b))
+        if fresh(thr.resolved):
+            r = thr.resolved
+            out.append(Change(r.at, "resolved", tv.title, r.text, r.sources, r.confidence))  # type: ignore[union-attr]
+    del before
+    order = {k: i for i, k in enumerate(
+        ("episode-title", "recap", "character", "name", "alias", "actor", "group", "role",
+         "status", "fact", "relationship", "label", "history", "thread", "thread-title", "beat",
+         "resolved"))}
+    out.sort(key=lambda c: (c.at.key, order[c.kind]))
+    return out
