@@ -485,6 +485,8 @@ def build_pack(docs: dict[str, Any], path: Path) -> Pack:
         where = f"character[{i + 1}]"
         if not _is_map(ctx, char_file, ch, line, where):
             continue
+        if isinstance(ch.get("id"), str) and ID_RE.match(ch["id"]):
+            where = f"character '{ch['id']}'"
         _keys(ctx, char_file, ch, where, ("id", "appears", "names"),
               ("actor", "groups", "roles", "statuses", "facts"))
         cid = ch.get("id")
@@ -553,6 +555,8 @@ def build_pack(docs: dict[str, Any], path: Path) -> Pack:
         where = f"relationship[{i + 1}]"
         if not _is_map(ctx, rel_file, rel, line, where):
             continue
+        if isinstance(rel.get("id"), str) and ID_RE.match(rel["id"]):
+            where = f"relationship '{rel['id']}'"
         _keys(ctx, rel_file, rel, where, ("id", "between", "stages"), ("history",))
         rid = rel.get("id")
         if rid is not None:
@@ -613,6 +617,8 @@ def build_pack(docs: dict[str, Any], path: Path) -> Pack:
         where = f"thread[{i + 1}]"
         if not _is_map(ctx, thr_file, thr, line, where):
             continue
+        if isinstance(thr.get("id"), str) and ID_RE.match(thr["id"]):
+            where = f"thread '{thr['id']}'"
         _keys(ctx, thr_file, thr, where, ("id", "titles"), ("beats", "resolved"))
         tid = thr.get("id")
         if tid is not None:
