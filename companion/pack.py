@@ -331,7 +331,7 @@ def load_pack(directory: str | Path | None = None) -> Pack:
     """Load and validate a pack (once per process per unchanged folder). Raises PackError."""
     path = Path(directory) if directory is not None else default_pack_dir()
     if not path.is_dir():
-        raise PackError([Problem(str(path), 0, "pack folder not found",
+        raise PackError([Problem(str(path), 1, "pack folder not found",
                                  "pass --pack with a folder holding " + ", ".join(FILES))])
     try:
         stamp = tuple(
@@ -350,10 +350,10 @@ def load_pack(directory: str | Path | None = None) -> Pack:
         try:
             raw = file_path.read_bytes()
         except FileNotFoundError:
-            problems.append(Problem(shown, 0, "file is missing", f"create {name} (see data/README.md)"))
+            problems.append(Problem(shown, 1, "file is missing", f"create {name} (see data/README.md)"))
             continue
         except OSError as exc:
-            problems.append(Problem(shown, 0, f"cannot read file ({exc.strerror})",
+            problems.append(Problem(shown, 1, f"cannot read file ({exc.strerror})",
                                     "check the file's permissions"))
             continue
         doc, errs = parse_yaml(raw, shown)

@@ -1,0 +1,44 @@
+"""Shared helpers for leak tests: which texts are hidden at a position, and which are due."""
+from __future__ import annotations
+
+from companion.model import Item, Pack
+from companion.progress import Position
+
+
+def dated_items(pack: Pack) -> list[Item]:
+    """Every dated piece of text in the pack (test-side walk of the model)."""
+    items: list[Item] = []
+    for ep in pack.episodes:
+        if ep.title:
+            items.append(ep.title)
+        items.extend(ep.recap)
+    for ch in pack.characters:
+        items.extend(ch.names)
+        items.extend(ch.groups)
+        items.extend(ch.roles)
+        items.extend(ch.statuses)
+        items.extend(ch.facts)
+        if ch.actor:
+            items.append(ch.actor)
+    for rel in pack.relationships:
+        items.extend(rel.stages)
+        items.extend(rel.history)
+    for thr in pack.threads:
+        items.extend(thr.titles)
+        items.extend(thr.beats)
+        if thr.resolved:
+            items.append(thr.resolved)
+    return items
+
+
+def hidden_texts(pack: Pack, position: Position, min_len: int = 4) -> set[str]:
+    """Texts of pieces dated after `position` that no visible piece also contains."""
+    items = dated_items(pack)
+    visible = [i.text for i in items if i.at <= position]
+    blob = "\n".join(visible)
+    return {i.text for i in items
+            if i.at > position and len(i.text) >= min_len and i.text not in blob}
+
+
+def due_texts(pack: Pack, position: Position) -> set[str]:
+    return {i.text for i in dated_items(pack) if i.at <= position}
