@@ -218,8 +218,17 @@ class View:
                 out.append(view)
         return tuple(out)
 
+    @cached_property
+    def _relationships_by_character(self) -> dict[str, list[RelationshipView]]:
+        index: dict[str, list[RelationshipView]] = {}
+        for r in self.relationships:
+            for cid in dict.fromkeys((r.a.id, r.b.id)):
+                index.setdefault(cid, []).append(r)
+        return index
+
     def relationships_of(self, char_id: str) -> list[RelationshipView]:
-        return [r for r in self.relationships if char_id in (r.a.id, r.b.id)]
+        """Visible relationships involving ``char_id``, in pack order (indexed: O(answer))."""
+        return list(self._relationships_by_character.get(char_id, ()))
 
     # --- threads ----------------------------------------------------------------------------
     def _thread(self, thr: Thread) -> ThreadView | None:
@@ -240,8 +249,15 @@ class View:
                 out.append(view)
         return tuple(out)
 
+    @cached_property
+    def _threads_by_id(self) -> dict[str, ThreadView]:
+        index: dict[str, ThreadView] = {}
+        for t in self.threads:
+            index.setdefault(t.id, t)
+        return index
+
     def thread(self, thread_id: str) -> ThreadView | None:
-        return next((t for t in self.threads if t.id == thread_id), None)
+        return self._threads_by_id.get(thread_id)
 
     # --- search -----------------------------------------------------------------------------
     def search_entries(self) -> list[tuple[str, str, str]]:
@@ -314,8 +330,11 @@ def changes(pack: Pack, old: Position, new: Position) -> list[Change]:
                           ("fact", ch.facts)):
             out.extend(Change(i.at, kind, cv.name, i.text, i.sources, i.confidence)
                        for i in seq if fresh(i))
+    rel_views: dict[str, RelationshipView] = {}
+    for r in after.relationships:
+        rel_views.setdefault(r.id, r)
     for rel in pack.relationships:
-        rv = next((r for r in after.relationships if r.id == rel.id), None)
+        rv = rel_views.get(rel.id)
         if rv is None:
             continue
         pair = f"{rv.a.name} ↔ {rv.b.name}"

@@ -1,21 +1,493 @@
-"""Placeholder app (replaced by the full TUI)."""
+"""The companion's Textual app: tabs over one View, progress, the palette, themes, screenshots.
+
+The app owns the viewer's position and the :class:`~companion.view.View` built from it; it
+rebuilds the View on every position change and hands it to each tab. No widget reads the pack.
+"""
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+import os
+from functools import partial
+from pathlib import Path
+from typing import Callable, ClassVar, Iterable
+
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.lazy import Lazy
+from textual.screen import Screen
+from textual.widgets import Footer, Header, TabbedContent, TabPane, Tabs
 
 from companion.model import Pack
 from companion.progress import Position
+from companion.tui.base import ViewPane
+from companion.tui.characters import CharactersPane
+from companion.tui.episodes import EpisodesPane
+from companion.tui.news import NewsPane
+from companion.tui.relationships import RelationshipsPane
+from companion.tui.search import CommandsProvider, SearchProvider
+from companion.tui.threads import ThreadsPane
+from companion.view import Change, View, changes
+
+TABS: tuple[tuple[str, str, str], ...] = (
+    ("characters", "Characters", "The characters you know at this point, by the name known then"),
+    ("relationships", "Relationships", "Who is connected to whom, as of now — with a map"),
+    ("threads", "Threads", "Plot threads open and resolved as of now, with a timeline"),
+    ("episodes", "Episodes", "Recaps of the episodes you have watched"),
+    ("new", "New", "What your last move forward revealed"),
+)
+_TAB_KEYS = Binding.Group("Tabs", compact=True)
+_STEP_KEYS = Binding.Group("Step", compact=True)
+# actions that only make sense on the main screen, not while a dialog or the palette is open
+_MAIN_ONLY = {"step", "pick", "show_tab", "filter", "sources", "map", "help"}
+START = Position(1, "start")
+_HERE = Path(__file__).resolve().parent
 
 
-class CompanionApp(App):
-    def __init__(self, pack: Pack, position: Position, first_run: bool = False, **kwargs):
+class QuietFooter(Footer):
+    """Textual's Footer, rebuilt only when the keys it shows actually change.
+
+    The stock Footer recomposes on every focus change; switching tabs moves focus a few times,
+    so that made every switch pay for several identical rebuilds.
+    """
+
+    _pending = False
+    _signature: tuple | None = None
+
+    def bindings_changed(self, screen: Screen) -> None:
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen and not self._pending:
+            self._pending = True
+            self.call_after_refresh(self._rebuild)
+
+    async def _rebuild(self) -> None:
+        self._pending = False
+        if not self.is_attached:
+            return
+        signature = tuple((key, active.binding.description, active.binding.show, active.enabled,
+                           active.tooltip) for key, active in self.screen.active_bindings.items())
+        if signature == self._signature:
+            return
+        self._signature = signature
+        await self.recompose()
+
+
+def _no_blink_default() -> bool:
+    return bool(os.environ.get("COMPANION_NO_BLINK"))
+
+
+class CompanionApp(App[None]):
+    """The spoiler-safe companion. ``CompanionApp(pack=…, position=…)`` runs anywhere."""
+
+    # absolute (next to this module), so subclasses defined elsewhere still find them
+    CSS_PATH: ClassVar = [_HERE / name for name in (
+        "app.tcss", "characters.tcss", "relationships.tcss", "threads.tcss", "episodes.tcss",
+        "news.tcss")]
+    COMMANDS: ClassVar = {CommandsProvider, SearchProvider}
+    NOTIFICATION_TIMEOUT: ClassVar[float] = 6
+    AUTO_FOCUS: ClassVar[str | None] = "#char-list"
+
+    BINDINGS: ClassVar = [
+        *(Binding(str(i), f"show_tab('{tab}')", label, id=f"tab-{tab}", group=_TAB_KEYS,
+                  tooltip=tip)
+          for i, (tab, label, tip) in enumerate(TABS, start=1)),
+        Binding("n", "show_tab('new')", "New", show=False, id="tab-new-n"),
+        Binding("[", "step(-1)", "back", id="step-back", group=_STEP_KEYS,
+                tooltip="One checkpoint back"),
+        Binding("]", "step(1)", "forward", id="step-forward", group=_STEP_KEYS,
+                tooltip="One checkpoint forward"),
+        Binding("p", "pick", "Progress", id="progress",
+                tooltip="Set your progress: an episode and how far into it you are"),
+        Binding("/", "filter", "Filter", id="filter", tooltip="Filter the character list"),
+        Binding("s", "sources", "Sources", id="sources",
+                tooltip="Show the sources behind the card's lines"),
+        Binding("m", "map", "Map", id="map",
+                tooltip="Switch between the person map and the cast map"),
+        Binding("?", "help", "Help", id="help", tooltip="Keys and help"),
+        Binding("ctrl+s", "screenshot", "Screenshot", show=False, id="screenshot",
+                tooltip="Save an SVG screenshot"),
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit (your progress is saved)"),
+    ]
+
+    def __init__(self, pack: Pack, position: Position, first_run: bool = False, *,
+                 save: bool = True, screenshot_dir: str | os.PathLike | None = None,
+                 cursor_blink: bool | None = None, **kwargs):
         super().__init__(**kwargs)
+        position.check_within(pack.episode_count)
         self.pack = pack
         self.position = position
         self.first_run = first_run
+        self.save = save
+        self.screenshot_dir = Path(screenshot_dir) if screenshot_dir else None
+        self.blink = (not _no_blink_default()) if cursor_blink is None else cursor_blink
+        self.view = View(pack, position)
+        self.selected_character: str | None = None
+        self.selected_thread: str | None = None
+        self.selected_episode: int | None = None
+        self.news_since: Position | None = None
+        self._news_seen = False
+        self._news_cache: tuple[tuple[Position, Position], list[Change]] | None = None
+        self._theme_restored = False
+        self._active_tab = "characters"
+        self._panes: dict[str, ViewPane] = {}
+        self._toasts: dict[str, object] = {}
+        self._tabbed: TabbedContent | None = None
+        self.terminal_title = ""
+        self.title = self.view.show_title
+        self.sub_title = position.describe()
 
+    # --- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(self.position.describe())
-        yield Footer()
+        with TabbedContent(id="tabs", initial="characters"):
+            for i, (tab, label, _tip) in enumerate(TABS, start=1):
+                with TabPane(f"{i} {label}", id=tab):
+                    pane = self._make_pane(tab)
+                    # only the first tab is built for the first frame; the others right after
+                    yield pane if tab == "characters" else Lazy(pane)
+        yield QuietFooter()
+
+    @staticmethod
+    def _make_pane(tab: str) -> ViewPane:
+        cls = {"characters": CharactersPane, "relationships": RelationshipsPane,
+               "threads": ThreadsPane, "episodes": EpisodesPane, "new": NewsPane}[tab]
+        return cls(id=f"{tab}-pane")
+
+    def on_mount(self) -> None:
+        self._main_screen = self.screen
+        tabs = self.tabbed
+        for tab, _label, tip in TABS:
+            tabs.get_tab(tab).tooltip = tip
+        if not self.blink:
+            for inp in self.query("Input"):
+                inp.cursor_blink = False  # type: ignore[attr-defined]
+        self._restore_theme()
+        self._update_titles()
+        if self.first_run:
+            self.call_after_refresh(self.action_pick)
+
+    # --- panes --------------------------------------------------------------------------
+    def pane(self, tab: str) -> ViewPane | None:
+        """The pane of ``tab`` if it is mounted (tabs after the first mount just after start)."""
+        return self._panes.get(tab)
+
+    def panes(self) -> Iterable[ViewPane]:
+        return list(self._panes.values())
+
+    def register_pane(self, tab: str, pane: ViewPane | None) -> None:
+        """Panes announce themselves when mounted (and leave when unmounted)."""
+        if pane is None:
+            self._panes.pop(tab, None)
+        else:
+            self._panes[tab] = pane
+
+    @property
+    def tabbed(self) -> TabbedContent:
+        if self._tabbed is None:
+            self._tabbed = self.query_one(TabbedContent)
+        return self._tabbed
+
+    @property
+    def active_tab(self) -> str:
+        return self._active_tab
+
+    def _focus_active(self) -> None:
+        """Focus the active tab's main list, at once (focus left in a hidden tab would pull
+        the tabs back to it); the tab bar if that pane is still being built."""
+        screen = getattr(self, "_main_screen", None)
+        if screen is None:
+            return
+        tabbed = self.tabbed
+        pane = self.pane(tabbed.active)
+        target = pane.main_widget() if pane is not None else None
+        if target is None:
+            target = tabbed.query_one(Tabs)
+        screen.set_focus(target)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if not self.is_running or not self.screen_stack:
+            return
+        tab = event.pane.id or ""
+        if self._active_tab == "new" and tab != "new" and self.news_since is not None:
+            self._news_seen = True
+        self._active_tab = tab
+        if self.screen is getattr(self, "_main_screen", None):
+            focused = self.focused
+            if focused is None or tab not in {a.id for a in focused.ancestors_with_self}:
+                self._focus_active()
+        self.refresh_bindings()
+
+    def action_show_tab(self, tab: str) -> None:
+        self.tabbed.active = tab
+        self._focus_active()
+
+    # --- selection shared by the tabs ---------------------------------------------------
+    def select_character(self, char_id: str) -> None:
+        self.selected_character = char_id
+        for tab in ("characters", "relationships"):
+            pane = self.pane(tab)
+            if pane is not None:
+                pane.select(char_id)  # type: ignore[attr-defined]
+
+    def select_thread(self, thread_id: str) -> None:
+        self.selected_thread = thread_id
+        pane = self.pane("threads")
+        if pane is not None:
+            pane.select(thread_id)  # type: ignore[attr-defined]
+
+    def select_episode(self, number: int) -> None:
+        self.selected_episode = number
+        pane = self.pane("episodes")
+        if pane is not None:
+            pane.select(number)  # type: ignore[attr-defined]
+
+    def jump(self, kind: str, ident: str) -> None:
+        """Where a palette hit leads: a character's card, a thread, an episode."""
+        if kind == "character":
+            self.action_show_tab("characters")
+            self.select_character(ident)
+        elif kind == "thread":
+            self.action_show_tab("threads")
+            self.select_thread(ident)
+        elif kind == "episode":
+            self.action_show_tab("episodes")
+            self.select_episode(int(ident))
+
+    # --- progress -----------------------------------------------------------------------
+    def action_step(self, delta: int) -> None:
+        if delta > 0:
+            if self.position >= self.pack.last_position:
+                self.say("You've finished the show — there is nothing after this.",
+                         title="Progress")
+                return
+            self.move_to(self.position.next())
+        else:
+            if self.position <= START:
+                self.say("You're at the very start.", title="Progress")
+                return
+            self.move_to(self.position.prev())
+
+    def action_pick(self) -> None:
+        from companion.tui.picker import PickerScreen
+
+        first = self.first_run
+        self.first_run = False
+        self.push_screen(PickerScreen(self.view, first_run=first),
+                         partial(self.request_position, catch_up=not first))
+
+    def request_position(self, target: Position | None, catch_up: bool = True) -> None:
+        """Go to ``target``; more than one checkpoint forward asks first (in episode terms).
+
+        ``catch_up=False`` (the very first pick) says where you are rather than moving on, so
+        it does not fill "new since last time" with the whole show so far.
+        """
+        if target is None or target == self.position:
+            return
+        if target.key > self.position.key + 1:
+            from companion.tui.picker import ConfirmScreen, confirm_question
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.move_to(target, catch_up=catch_up)
+
+            self.push_screen(ConfirmScreen(confirm_question(target)), answered)
+        else:
+            self.move_to(target, catch_up=catch_up)
+
+    def move_to(self, target: Position, catch_up: bool = True) -> None:
+        """Change position: save, rebuild the View, redraw every tab, note what's new."""
+        target.check_within(self.pack.episode_count)
+        old = self.position
+        if target == old:
+            return
+        if not catch_up:
+            self.news_since, self._news_seen = None, False
+        elif target > old:
+            if self.news_since is None or self._news_seen:
+                self.news_since, self._news_seen = old, False
+        elif self.news_since is not None and target <= self.news_since:
+            self.news_since, self._news_seen = None, False
+        self.position = target
+        self.view = View(self.pack, target)
+        self._save_progress()
+        self._update_titles()
+        with self.batch_update():
+            for pane in self.panes():
+                pane.show_view(self.view)
+        since, new = self.news()
+        self._label_news(len(new))
+        if not catch_up:
+            self.say(f"You're at {target.describe()}. When you move on, what you've just "
+                     "watched shows up under 5 New.", title="Welcome")
+        elif target > old and new and self._active_tab != "new":
+            n = len(new)
+            self.say(f"{n} new thing{'s' if n != 1 else ''} since "
+                     f"{since.describe() if since else 'last time'} — press 5 to catch up.",
+                     title=target.describe(), replace="news")
+
+    def say(self, message: str, *, title: str = "", severity: str = "information",
+            timeout: float | None = None, replace: str | None = None) -> None:
+        """A toast, never parsed as markup (paths and pack text may hold brackets).
+
+        ``replace``: a kind of toast of which only the latest should stay on screen.
+        """
+        from textual.notifications import Notification, Notify
+
+        if replace is not None:
+            old = self._toasts.pop(replace, None)
+            if old is not None and old in self._notifications:
+                self._unnotify(old)
+        note = Notification(message, title, severity,  # type: ignore[arg-type]
+                            self.NOTIFICATION_TIMEOUT if timeout is None else timeout,
+                            markup=False)
+        if replace is not None:
+            self._toasts[replace] = note
+        self.post_message(Notify(note))
+
+    def news(self) -> tuple[Position | None, list[Change]]:
+        """(since, changes): what became visible between ``since`` and now."""
+        since = self.news_since
+        if since is None or since >= self.position:
+            return since, []
+        key = (since, self.position)
+        if self._news_cache is None or self._news_cache[0] != key:
+            self._news_cache = (key, changes(self.pack, since, self.position))
+        return since, self._news_cache[1]
+
+    def _label_news(self, count: int) -> None:
+        try:
+            tab = self.tabbed.get_tab("new")
+        except Exception:  # pragma: no cover - during shutdown
+            return
+        tab.label = f"5 New · {count}" if count else "5 New"  # type: ignore[assignment]
+
+    def _save_progress(self) -> None:
+        if not self.save:
+            return
+        from companion import state
+
+        warning = state.save_progress(self.pack.id, self.position)
+        if warning:
+            self.say(warning, title="Progress not saved", severity="warning", timeout=10)
+
+    # --- titles -------------------------------------------------------------------------
+    def _update_titles(self) -> None:
+        """Header, window title: the show and your position in words — never an episode title."""
+        self.title = self.view.show_title
+        self.sub_title = self.position.describe()
+        self.terminal_title = f"{self.title} — {self.sub_title}"
+        self._write_terminal_title(self.terminal_title)
+
+    def _write_terminal_title(self, text: str) -> None:
+        driver = self._driver
+        if driver is None or self.is_headless or self.is_web:
+            return
+        clean = "".join(ch for ch in text if ch.isprintable())
+        try:
+            driver.write(f"\x1b]2;{clean}\x07")
+        except Exception:  # pragma: no cover - a terminal that can't take it
+            pass
+
+    # --- theme --------------------------------------------------------------------------
+    def _restore_theme(self) -> None:
+        from companion import state
+
+        saved = state.load_setting("theme")
+        if saved and saved in self.available_themes:
+            self.theme = saved
+        self._theme_restored = True
+
+    def watch_theme(self, theme: str) -> None:
+        if not self._theme_restored or not self.save:
+            return
+        from companion import state
+
+        warning = state.save_setting("theme", theme)
+        if warning:
+            self.say(warning, title="Theme not saved", severity="warning")
+
+    # --- actions ------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in _MAIN_ONLY and self.screen is not getattr(self, "_main_screen", self.screen):
+            return False
+        if action in ("filter", "sources"):
+            return self._active_tab == "characters"
+        if action == "map":
+            return self._active_tab == "relationships"
+        return True
+
+    def action_filter(self) -> None:
+        pane = self.pane("characters")
+        if pane is not None:
+            pane.start_filter()  # type: ignore[attr-defined]
+
+    def action_sources(self) -> None:
+        pane = self.pane("characters")
+        if pane is not None:
+            shown = pane.toggle_sources()  # type: ignore[attr-defined]
+            self.say("Sources shown under each line" if shown else "Sources hidden",
+                     title="Sources", timeout=3)
+
+    def action_map(self) -> None:
+        pane = self.pane("relationships")
+        if pane is not None:
+            pane.toggle_cast()  # type: ignore[attr-defined]
+
+    def show_cast_map(self) -> None:
+        self.action_show_tab("relationships")
+        pane = self.pane("relationships")
+        if pane is not None and not pane.cast:  # type: ignore[attr-defined]
+            pane.toggle_cast()  # type: ignore[attr-defined]
+
+    def action_help(self) -> None:
+        from companion.tui.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Save an SVG screenshot (to ``screenshot_dir`` or the current folder) and say where."""
+        from datetime import datetime
+
+        directory = Path(path) if path else (self.screenshot_dir or Path.cwd())
+        if filename is None:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            filename = f"companion-{stamp}.svg"
+            n = 1
+            while (directory / filename).exists():
+                n += 1
+                filename = f"companion-{stamp}-{n}.svg"
+        try:
+            saved = self.save_screenshot(filename, str(directory))
+        except OSError as exc:
+            self.say(f"Could not save it in {directory}: {exc.strerror or exc}",
+                     title="Screenshot not saved", severity="error")
+            return
+        self.last_screenshot = saved
+        self.say(saved, title="Screenshot saved")
+
+    # --- palette ------------------------------------------------------------------------
+    def palette_commands(self) -> Iterable[tuple[str, str, Callable[[], object]]]:
+        yield ("Set progress", "Pick an episode and how far into it you are", self.action_pick)
+        yield ("Forward one checkpoint", "]", partial(self.action_step, 1))
+        yield ("Back one checkpoint", "[", partial(self.action_step, -1))
+        for i, (tab, label, tip) in enumerate(TABS, start=1):
+            yield (f"{label} tab", f"{i} · {tip}", partial(self.action_show_tab, tab))
+        yield ("Cast map", "Every group and who is connected to whom", self.show_cast_map)
+        yield ("Theme", "Change the colours (your choice is saved)", self.action_change_theme)
+        yield ("Keys and help", "?", self.action_help)
+        yield ("Screenshot", "Save an SVG of the screen (ctrl+s)", self.action_screenshot)
+        yield ("Quit", "Your progress is already saved", self.action_quit)
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(
+                id="--command-palette",
+                placeholder="Someone, a thread or an episode you know — or a command…"))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for name, help_text, callback in self.palette_commands():
+            yield SystemCommand(name, help_text, callback)

@@ -1,0 +1,1 @@
+"""Performance benchmarks for companion: ``python -m benchmarks`` (see benchmarks/README.md)."""

@@ -1,0 +1,107 @@
+"""Episode switch: from a progress change to the re-filtered, re-drawn tab, in-process.
+
+The TUI changes position through ``CompanionApp.move_to(position)`` (what ``]``/``[``, the
+picker and the palette all end in): it saves progress, builds a new View, hands it to every
+mounted tab and notes what's new. One sample is the wall time from calling ``move_to`` until the
+app has processed every message that caused and painted the screen (:func:`tuitools.settle`).
+
+A sweep walks checkpoint by checkpoint from ``1:start`` to the last ``N:end`` and back, so
+every position and both directions are measured; it runs with the chosen tab in front.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from benchmarks.tuitools import like_launch, settle, timed
+
+
+@contextmanager
+def isolated_state():
+    """A temporary COMPANION_STATE_DIR (progress saves go there, not to the user's)."""
+    old = os.environ.get("COMPANION_STATE_DIR")
+    with tempfile.TemporaryDirectory(prefix="companion-bench-state-") as tmp:
+        os.environ["COMPANION_STATE_DIR"] = tmp
+        try:
+            yield tmp
+        finally:
+            if old is None:
+                os.environ.pop("COMPANION_STATE_DIR", None)
+            else:
+                os.environ["COMPANION_STATE_DIR"] = old
+
+
+@dataclass
+class SwitchResult:
+    samples: list[float]  # seconds, one per position change
+    by_tab: dict[str, list[float]]
+
+
+def _sweep(episodes: int):
+    from companion.progress import all_positions
+
+    positions = all_positions(episodes)
+    return positions[1:] + positions[-2::-1]  # forward to the end, then back to 1:start
+
+
+async def _measure(pack, tabs: tuple[str, ...], sweeps: int, size: tuple[int, int],
+                   limit: int | None) -> SwitchResult:
+    from companion.progress import Position
+    from companion.tui import CompanionApp
+
+    start = Position(1, "start")
+    app = CompanionApp(pack=pack, position=start, cursor_blink=False)
+    app.animation_level = "none"
+    by_tab: dict[str, list[float]] = {}
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()  # every lazy tab mounted
+        await settle(pilot)
+        for tab in tabs:
+            app.action_show_tab(tab)
+            await settle(pilot)
+            samples: list[float] = []
+            for _ in range(sweeps):
+                route = _sweep(pack.episode_count)
+                if limit is not None:
+                    route = route[:limit]
+                for position in route:
+                    samples.append(await timed(pilot, lambda p=position: app.move_to(p)))
+                if app.position != start:
+                    app.move_to(start)
+                    await settle(pilot)
+            by_tab[tab] = samples
+    all_samples = [s for values in by_tab.values() for s in values]
+    return SwitchResult(all_samples, by_tab)
+
+
+def measure_switch(pack, tabs: tuple[str, ...] = ("characters",), sweeps: int = 1,
+                   size: tuple[int, int] = (100, 30), limit: int | None = None) -> SwitchResult:
+    """Run the sweeps in a fresh event loop (with an isolated state folder)."""
+    with isolated_state(), like_launch():
+        return asyncio.run(_measure(pack, tabs, sweeps, size, limit))
+
+
+def measure_core_switch(pack, sweeps: int = 1) -> list[float]:
+    """The core's share of one switch: what the TUI asks of companion.view for a new position.
+
+    A new View with its episodes, characters, relationships and threads, plus ``changes()``
+    from the previous position (the "New" tab) — no Textual, no rendering.
+    """
+    from companion.view import View, changes
+
+    samples = []
+    for _ in range(sweeps):
+        route = _sweep(pack.episode_count)
+        previous = route[-1]
+        for position in route:
+            t0 = time.perf_counter()
+            view = View(pack, position)
+            _ = (view.episodes, view.characters, view.relationships, view.threads)
+            changes(pack, previous, position)
+            samples.append(time.perf_counter() - t0)
+            previous = position
+    return samples

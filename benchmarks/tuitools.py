@@ -1,0 +1,88 @@
+"""Timing a Textual app in-process: "until everything a change caused has been drawn".
+
+``pilot.pause()`` is not usable as a stopwatch: it always sleeps at least 20 ms
+(``textual._wait.wait_for_idle`` samples CPU use in 1/50 s slices), which alone is more than a
+frame. :func:`settle` instead runs the message loop until every widget's queue is empty and
+nothing is waiting to be laid out or painted, then paints at once (what the 60 Hz refresh timer
+would do on its next tick) — so a measurement is the work the change caused, with no idle
+time in it.
+"""
+from __future__ import annotations
+
+import asyncio
+import gc
+import time
+from contextlib import contextmanager
+from typing import Awaitable, Callable
+
+from textual import events
+
+
+def _busy(app) -> bool:
+    try:
+        screen = app.screen
+    except Exception:  # pragma: no cover - no screen (shutting down)
+        return False
+    if app.message_queue_size:
+        return True
+    for node in screen.walk_children(with_self=True):
+        if node.message_queue_size:
+            return True
+    return bool(screen._callbacks or screen._layout_required or screen._dirty_widgets
+                or screen._repaint_required or screen._scroll_required)
+
+
+async def settle(pilot, quiet_polls: int = 3, max_polls: int = 100_000) -> None:
+    """Run the event loop until nothing is queued or waiting to be painted, painting at once.
+
+    Polls with ``asyncio.sleep(0)`` (each poll lets every ready task take a step) and stops
+    after ``quiet_polls`` polls in a row in which no widget had a message waiting and the screen
+    had nothing to lay out or paint. Cheap: one poll walks the DOM once (~75 widgets).
+    """
+    app = pilot.app
+    quiet = 0
+    for _ in range(max_polls):
+        await asyncio.sleep(0)
+        screen = app.screen
+        if screen._layout_required or screen._dirty_widgets or screen._repaint_required \
+                or screen._scroll_required:
+            if not app._batch_count:
+                screen._on_timer_update()  # paint now, not on the next refresh tick
+            quiet = 0
+            continue
+        if _busy(app):
+            quiet = 0
+            continue
+        quiet += 1
+        if quiet >= quiet_polls:
+            return
+
+
+async def timed(pilot, action: Callable[[], object | Awaitable[object]]) -> float:
+    """Seconds from calling ``action`` until the app has settled and painted the result."""
+    t0 = time.perf_counter()
+    result = action()
+    if hasattr(result, "__await__"):
+        await result  # type: ignore[misc]
+    await settle(pilot)
+    return time.perf_counter() - t0
+
+
+def press(app, key: str) -> None:
+    """Deliver one key press the way a terminal does (through the driver), without waiting."""
+    event = events.Key(key, key if len(key) == 1 else None)
+    event.set_sender(app)
+    app.post_message(event)
+
+
+@contextmanager
+def like_launch():
+    """The GC set-up ``companion`` makes before it starts the TUI (``gc.freeze()`` after the
+    pack is loaded, see companion/cli.py:launch), undone afterwards so one measurement's frozen
+    objects don't stay in the benchmark process."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

@@ -1,0 +1,249 @@
+"""The Characters tab: who you know at this point, by the name you know them by, and a card."""
+from __future__ import annotations
+
+from itertools import groupby
+from typing import TYPE_CHECKING
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from companion.tui.base import ViewPane, cite, source_keys, uncertain
+
+if TYPE_CHECKING:  # pragma: no cover
+    from companion.view import CharacterView, View
+
+
+def filter_characters(view: "View", query: str) -> list["CharacterView"]:
+    """Characters whose visible name or alias contains ``query`` (case-insensitive)."""
+    q = " ".join(query.lower().split())
+    if not q:
+        return list(view.characters)
+    return [c for c in view.characters
+            if any(q in known.lower() for known in (c.name, *c.aliases))]
+
+
+def card(view: "View", cv: "CharacterView", sources: bool = False) -> RenderableType:
+    """A character's card as known at ``view.position``: every line comes from the View."""
+    parts: list[RenderableType] = [Text(cv.name, style="bold underline")]
+    rows = Table.grid(padding=(0, 1))
+    rows.add_column(style="bold", no_wrap=True)
+    rows.add_column(ratio=1)
+
+    def row(label: str, value: str | None, item=None, items=()) -> None:
+        if not value:
+            return
+        line = Text(value + uncertain(item))
+        if sources:
+            for it in (item, *items):
+                line.append_text(cite(it))
+        rows.add_row(label, line)
+
+    alias_items = tuple(n for n in cv.name_items if n.text in cv.aliases)
+    name_item = next((n for n in reversed(cv.name_items) if n.text == cv.name), None)
+    if sources and name_item is not None:
+        rows.add_row("Name", Text(cv.name).append_text(cite(name_item)))
+    row("Also known as", ", ".join(cv.aliases), None, alias_items)
+    row("Played by", cv.actor, cv.actor_item)
+    row("Role now", cv.role, cv.role_item)
+    row("Status now", cv.status, cv.status_item)
+    row("Group", ", ".join(cv.groups))
+    parts.append(rows)
+
+    parts.append(Text(""))
+    parts.append(Text("What you know", style="bold"))
+    if not cv.facts:
+        parts.append(Text("Nothing more yet.", style="dim"))
+    for episode, facts in groupby(cv.facts, key=lambda f: f.at.episode):
+        current = episode == view.position.episode and view.position.checkpoint != "end"
+        parts.append(Text(f"Episode {episode}" + (" (so far)" if current else ""),
+                          style="italic"))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1)
+        for fact in facts:
+            line = Text(fact.text + uncertain(fact))
+            if sources:
+                line.append_text(cite(fact))
+            grid.add_row(" •", line)
+        parts.append(grid)
+
+    rels = view.relationships_of(cv.id)
+    parts.append(Text(""))
+    count = f"{len(rels)} relationship{'s' if len(rels) != 1 else ''}"
+    parts.append(Text(f"Relationships now · {count}", style="bold"))
+    if not rels:
+        parts.append(Text("None known yet.", style="dim"))
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    for rel in rels:
+        stage = rel.stages[-1]
+        line = Text.assemble((rel.other(cv.id).name, "bold"), " — ", rel.label + uncertain(stage))
+        if sources:
+            line.append_text(cite(stage))
+        grid.add_row(" •", line)
+    parts.append(grid)
+
+    if sources:
+        items = [name_item, *alias_items, cv.actor_item, cv.role_item, cv.status_item,
+                 *cv.facts, *(r.stages[-1] for r in rels)]
+        keys = source_keys(items)
+        parts.append(Text(""))
+        parts.append(Text("Sources", style="bold"))
+        for key in keys:
+            parts.append(Text(f" • {view.source_label(key)}"))
+    else:
+        parts.append(Text(""))
+        parts.append(Text("s: show the sources behind these lines", style="dim"))
+    return Group(*parts)
+
+
+class CharactersPane(ViewPane):
+    """List (with a filter) on the left, the selected character's card on the right."""
+
+    main_id = "char-list"
+
+    sources = False
+
+    def compose(self):
+        with Horizontal():
+            with Vertical(id="char-side", classes="side"):
+                yield Input(placeholder="/ to filter by name", id="char-filter")
+                yield Static("", id="char-count", classes="count")
+                yield OptionList(id="char-list")
+            with VerticalScroll(id="char-card", classes="detail"):
+                yield Static("", id="card-body")
+
+    # --- drawing ------------------------------------------------------------------------
+    def refresh_view(self) -> None:
+        self._fill_list()
+        self._draw_card()
+
+    def _fill_list(self) -> None:
+        view = self.view
+        assert view is not None
+        query = self.part("char-filter", Input).value
+        shown = filter_characters(view, query)
+        total = len(view.characters)
+        count = self.part("char-count", Static)
+        if not total:
+            count.update(Text("No characters yet"))
+        elif query.strip():
+            count.update(Text(f"{len(shown)} matching"))
+        else:
+            count.update(Text(f"{total} character{'s' if total != 1 else ''}"))
+        options: list[Option] = []
+        if query.strip():
+            options = [Option(Text(c.name), id=c.id) for c in shown]
+        else:
+            by_group: dict[str, list] = {}
+            for c in shown:
+                by_group.setdefault(c.group, []).append(c)
+            for group, members in by_group.items():
+                options.append(Option(Text(group, style="bold"), id=f"group:{group}",
+                                      disabled=True))
+                options.extend(Option(Text("  " + c.name), id=c.id) for c in members)
+        ol = self.part("char-list", OptionList)
+        with self.app.batch_update():
+            ol.set_options(options)
+            self._highlight(self.app.selected_character)  # type: ignore[attr-defined]
+
+    def _highlight(self, char_id: str | None) -> None:
+        ol = self.part("char-list", OptionList)
+        ids = [o.id for o in ol.options if not o.disabled]
+        if not ids:
+            return
+        if char_id not in ids:
+            char_id = ids[0]
+            self.app.selected_character = char_id  # type: ignore[attr-defined]
+        ol.highlighted = ol.get_option_index(char_id)
+
+    def _draw_card(self) -> None:
+        view = self.view
+        assert view is not None
+        body = self.part("card-body", Static)
+        cid = self.app.selected_character  # type: ignore[attr-defined]
+        cv = view.character(cid) if cid else None
+        ol = self.part("char-list", OptionList)
+        visible_ids = {o.id for o in ol.options if not o.disabled}
+        if not view.characters:
+            body.update(Text("No characters yet — the show hasn't started.\n\n"
+                             "Press ] to move on a checkpoint, or p to say where you are.",
+                             style="dim"))
+            return
+        if not visible_ids:
+            query = self.part("char-filter", Input).value.strip()
+            body.update(Text(f"Nobody matches “{query}”.", style="dim"))
+            return
+        if cv is None or cv.id not in visible_ids:
+            body.update(Text("Pick someone on the left.", style="dim"))
+            return
+        body.update(card(view, cv, self.sources))
+
+    # --- selection ----------------------------------------------------------------------
+    def select(self, char_id: str) -> None:
+        """Show ``char_id``'s card (clearing a filter that hides them)."""
+        if self.view is None or self.view.character(char_id) is None:
+            return
+        ol = self.part("char-list", OptionList)
+        if char_id not in {o.id for o in ol.options}:
+            self.part("char-filter", Input).value = ""
+            self._fill_list()
+        self._highlight(char_id)
+        self._draw_card()
+
+    @on(OptionList.OptionHighlighted, "#char-list")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_index != event.option_list.highlighted:
+            return  # stale: the selection was moved again since (e.g. from another tab)
+        if event.option_id and event.option_id != self.app.selected_character:  # type: ignore[attr-defined]
+            self.app.select_character(event.option_id)  # type: ignore[attr-defined]
+
+    @on(OptionList.OptionSelected, "#char-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.part("char-card").focus()
+
+    # --- filter -------------------------------------------------------------------------
+    def start_filter(self) -> None:
+        self.part("char-filter", Input).focus()
+
+    @on(Input.Changed, "#char-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        if self.view is None:
+            return
+        self._fill_list()
+        ol = self.part("char-list", OptionList)
+        if ol.highlighted is not None:
+            option = ol.get_option_at_index(ol.highlighted)
+            if option.id and option.id != self.app.selected_character:  # type: ignore[attr-defined]
+                self.app.select_character(option.id)  # type: ignore[attr-defined]
+                return
+        self._draw_card()
+
+    @on(Input.Submitted, "#char-filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        self.part("char-list").focus()
+
+    def on_key(self, event) -> None:
+        filt = self.part("char-filter", Input)
+        if not filt.has_focus:
+            return
+        if event.key == "escape":
+            filt.value = ""
+            self.part("char-list").focus()
+            event.stop()
+        elif event.key == "down":
+            self.part("char-list").focus()
+            event.stop()
+
+    def toggle_sources(self) -> bool:
+        self.sources = not self.sources
+        self._draw_card()
+        return self.sources
+
+

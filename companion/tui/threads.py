@@ -1,0 +1,240 @@
+"""The Threads tab: open and resolved plot threads as of now, their beats, and a timeline.
+
+The timeline shows every episode as a column (the episode count is public) but draws nothing
+to the right of the viewer's position: an open thread's bar stops at "now", a resolved one at
+its resolution, and columns after "now" look the same for every thread.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Size
+from textual.widget import Widget
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from companion.progress import CHECKPOINTS, Position
+from companion.tui.base import ViewPane, truncate, uncertain, when
+
+if TYPE_CHECKING:  # pragma: no cover
+    from companion.view import ThreadView, View
+
+BAR, BEAT, RESOLVED, OPEN_END, NOW = "━", "●", "✓", "▸", "┆"
+
+
+class Axis:
+    """Where a position falls on a timeline ``width`` cells wide with ``episodes`` columns."""
+
+    def __init__(self, episodes: int, width: int):
+        self.episodes = max(1, episodes)
+        self.step = max(3, min(7, (width - 20) // self.episodes))
+        self.label = max(8, min(28, width - 2 - self.step * self.episodes))
+
+    def col(self, position: Position) -> int:
+        idx = CHECKPOINTS.index(position.checkpoint)
+        return (self.label + 1 + (position.episode - 1) * self.step
+                + round(idx * (self.step - 1) / (len(CHECKPOINTS) - 1)))
+
+    @property
+    def end(self) -> int:
+        return self.label + 1 + self.episodes * self.step
+
+
+def timeline(view: "View", width: int, selected: str | None = None) -> Text:
+    """Episodes across, one row per visible thread, nothing drawn past the viewer's position."""
+    axis = Axis(view.episode_count, width)
+    now = view.position
+    now_col = axis.col(now)
+    out = Text(no_wrap=True, overflow="crop")
+    # header: episode numbers
+    header = [" "] * axis.end
+    for e in range(1, view.episode_count + 1):
+        label = str(e)
+        x = axis.label + 1 + (e - 1) * axis.step
+        for i, ch in enumerate(label):
+            if x + i < len(header):
+                header[x + i] = ch
+    head = "".join(header).rstrip()
+    out.append("Episode".ljust(axis.label)[: axis.label], style="dim")
+    out.append(head[axis.label:], style="bold")
+    for e in range(1, view.episode_count + 1):
+        x = axis.label + 1 + (e - 1) * axis.step
+        if e == now.episode:
+            out.stylize("reverse", x, x + len(str(e)))
+    for thread in view.threads:
+        out.append("\n")
+        row = [" "] * axis.end
+        styles = [""] * axis.end
+        # a faint "now" line, the same on every row
+        row[now_col] = NOW
+        styles[now_col] = "dim"
+        start = axis.col(thread.opened)
+        stop = axis.col(thread.resolution.at) if thread.resolution else now_col
+        colour = "green" if thread.status == "resolved" else "bold"
+        for x in range(start, stop + 1):
+            row[x], styles[x] = BAR, colour
+        for beat in thread.beats:
+            x = axis.col(beat.at)
+            if start <= x <= stop:
+                row[x], styles[x] = BEAT, colour
+        row[stop] = RESOLVED if thread.resolution else OPEN_END
+        styles[stop] = colour
+        title = truncate(thread.title, axis.label - 1).ljust(axis.label)
+        mark = "reverse" if thread.id == selected else ("" if thread.status == "open" else "dim")
+        out.append(title, style=mark or None)
+        line = "".join(row[axis.label:]).rstrip()
+        x = 0
+        while x < len(line):
+            style = styles[axis.label + x]
+            end = x
+            while end < len(line) and styles[axis.label + end] == style:
+                end += 1
+            out.append(line[x:end], style=style or None)
+            x = end
+    out.append("\n")
+    out.append(f"{BAR}{OPEN_END} open  {BAR}{RESOLVED} resolved  {BEAT} beat  {NOW} you are here",
+               style="dim")
+    return out
+
+
+class Timeline(Widget):
+    """The compact thread timeline; redrawn to the width it is given."""
+
+    DEFAULT_CSS = "Timeline { height: auto; }"
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.view: "View | None" = None
+        self.selected: str | None = None
+
+    def show(self, view: "View", selected: str | None) -> None:
+        self.view, self.selected = view, selected
+        self.refresh(layout=True)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if self.view is None:
+            return 1
+        return len(self.view.threads) + 2
+
+    def render(self) -> Text:
+        if self.view is None:
+            return Text("")
+        return timeline(self.view, max(20, self.size.width or 80), self.selected)
+
+
+def thread_detail(view: "View", thread: "ThreadView") -> RenderableType:
+    status = ("Resolved" if thread.status == "resolved" else "Open")
+    parts: list[RenderableType] = [
+        Text(thread.title, style="bold underline"),
+        Text(f"{status} · opened {when(thread.opened).replace('Ep ', 'in Episode ')}",
+             style="italic"),
+        Text(""),
+    ]
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, style="dim")
+    grid.add_column(ratio=1)
+    for beat in thread.beats:
+        grid.add_row(when(beat.at), Text(beat.text + uncertain(beat)))
+    if thread.resolution is not None:
+        grid.add_row(Text(when(thread.resolution.at), style="bold"),
+                     Text.assemble(("✓ ", "green"), thread.resolution.text
+                                   + uncertain(thread.resolution)))
+    if not thread.beats and thread.resolution is None:
+        parts.append(Text("Nothing more yet.", style="dim"))
+    else:
+        parts.append(grid)
+    if len(thread.titles) > 1:
+        parts.append(Text(""))
+        parts.append(Text("Also called: " + ", ".join(t.text for t in thread.titles[:-1]),
+                          style="dim"))
+    return Group(*parts)
+
+
+class ThreadsPane(ViewPane):
+
+    main_id = "thr-list"
+    def compose(self):
+        with Horizontal():
+            with Vertical(id="thr-side", classes="side"):
+                yield Static("", id="thr-count", classes="count")
+                yield OptionList(id="thr-list")
+            with VerticalScroll(id="thr-body", classes="detail"):
+                yield Timeline(id="thr-timeline")
+                yield Static("", id="thr-detail")
+
+    def refresh_view(self) -> None:
+        view = self.view
+        assert view is not None
+        open_ = [t for t in view.threads if t.status == "open"]
+        done = [t for t in view.threads if t.status == "resolved"]
+        count = self.part("thr-count", Static)
+        count.update(Text(f"{len(open_)} open · {len(done)} resolved" if view.threads
+                          else "No threads yet"))
+        options: list[Option] = []
+        if open_:
+            options.append(Option(Text(f"Open · {len(open_)}", style="bold"),
+                                  id="hdr:open", disabled=True))
+            options.extend(Option(Text("  " + t.title), id=t.id) for t in open_)
+        if done:
+            options.append(Option(Text(f"Resolved · {len(done)}", style="bold"),
+                                  id="hdr:resolved", disabled=True))
+            options.extend(Option(Text("  ✓ " + t.title), id=t.id) for t in done)
+        ol = self.part("thr-list", OptionList)
+        with self.app.batch_update():
+            ol.set_options(options)
+            self._highlight(self.app.selected_thread)  # type: ignore[attr-defined]
+        self._draw()
+
+    def _highlight(self, thread_id: str | None) -> None:
+        ol = self.part("thr-list", OptionList)
+        ids = [o.id for o in ol.options if not o.disabled]
+        if not ids:
+            return
+        if thread_id not in ids:
+            thread_id = ids[0]
+            self.app.selected_thread = thread_id  # type: ignore[attr-defined]
+        ol.highlighted = ol.get_option_index(thread_id)
+
+    def _current(self) -> "ThreadView | None":
+        view = self.view
+        if view is None or not view.threads:
+            return None
+        tid = self.app.selected_thread  # type: ignore[attr-defined]
+        thread = view.thread(tid) if tid else None
+        if thread is None:
+            ol = self.part("thr-list", OptionList)
+            option = ol.highlighted_option
+            thread = view.thread(option.id) if option and option.id else None
+        return thread or view.threads[0]
+
+    def _draw(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        thread = self._current()
+        self.part("thr-timeline", Timeline).show(view, thread.id if thread else None)
+        detail = self.part("thr-detail", Static)
+        if thread is None:
+            detail.update(Text("No plot threads yet — they appear as the story opens them.",
+                               style="dim"))
+        else:
+            detail.update(thread_detail(view, thread))
+
+    def select(self, thread_id: str) -> None:
+        if self.view is None or self.view.thread(thread_id) is None:
+            return
+        self._highlight(thread_id)
+        self._draw()
+
+    @on(OptionList.OptionHighlighted, "#thr-list")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_index != event.option_list.highlighted:
+            return  # stale: the selection was moved again since (e.g. from another tab)
+        if event.option_id and event.option_id != self.app.selected_thread:  # type: ignore[attr-defined]
+            self.app.select_thread(event.option_id)  # type: ignore[attr-defined]
+

@@ -1,0 +1,44 @@
+"""Fixtures for the TUI tests: an isolated state dir, no blinking cursor, app factories."""
+from __future__ import annotations
+
+import os
+import tempfile
+
+import pytest
+
+from companion.progress import Position
+
+
+def pytest_configure(config):
+    """A failed snapshot's HTML report goes to the temp folder, not into the repository."""
+    if getattr(config.option, "snapshot_report", None) == "snapshot_report.html":
+        config.option.snapshot_report = os.path.join(tempfile.gettempdir(),
+                                                     "companion-snapshot-report.html")
+
+
+@pytest.fixture(autouse=True)
+def _tui_env(tmp_path, monkeypatch):
+    """Each test: its own saved-progress folder; no cursor blink (deterministic screens)."""
+    state = tmp_path / "state"
+    monkeypatch.setenv("COMPANION_STATE_DIR", str(state))
+    monkeypatch.setenv("COMPANION_NO_BLINK", "1")
+    monkeypatch.chdir(tmp_path)  # screenshots land here, never in the repo
+    # the palette waits half a second before saying "No matches found"; tests needn't
+    from textual.command import CommandPalette
+
+    monkeypatch.setattr(CommandPalette, "_NO_MATCHES_COUNTDOWN", 0.02)
+    return state
+
+
+@pytest.fixture
+def make_app():
+    """make_app(pack, "6:late", **kwargs) -> CompanionApp (not running)."""
+    from companion.tui import CompanionApp
+
+    def make(pack, position="1:end", **kwargs):
+        pos = position if isinstance(position, Position) else Position.parse(position)
+        app = CompanionApp(pack=pack, position=pos, **kwargs)
+        app.animation_level = "none"  # no tab-underline animation to wait for
+        return app
+
+    return make

@@ -1,0 +1,104 @@
+"""Reading what the TUI shows: the glass (screen text) and every widget's full content."""
+from __future__ import annotations
+
+import io
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+from textual.content import Content
+from textual.widgets import Input, OptionList, Static, Tab
+
+from companion.model import Pack
+from companion.progress import Position
+
+_WIDE = 4000
+
+
+def screen_text(app) -> str:
+    """Exactly the characters on the terminal now (all screens composited, like a screenshot)."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False,
+                      safe_box=False)
+    console.print(app.screen._compositor.render_update(
+        full=True, screen_stack=app._background_screens))
+    return console.export_text()
+
+
+def plain(renderable) -> str:
+    """The full, unwrapped text of a renderable (a Static's content, an option's prompt)."""
+    if renderable is None:
+        return ""
+    if isinstance(renderable, str):
+        return renderable
+    if isinstance(renderable, (Text, Content)):
+        return renderable.plain
+    if isinstance(renderable, Group):
+        return "\n".join(plain(r) for r in renderable.renderables)
+    if isinstance(renderable, Table):
+        cells = [list(column.cells) for column in renderable.columns]
+        rows = zip(*cells) if cells else []
+        return "\n".join(" ".join(plain(c) for c in row) for row in rows)
+    console = Console(width=_WIDE, file=io.StringIO(), record=True, legacy_windows=False,
+                      color_system=None)
+    console.print(renderable)
+    return console.export_text()
+
+
+def widget_text(app, *roots) -> str:
+    """Every widget's full content under ``roots`` (default: the whole main screen, hidden tabs
+    too, plus the titles and the keys)."""
+    from companion.tui.threads import Timeline
+
+    parts: list[str] = []
+    if not roots:
+        roots = (getattr(app, "_main_screen", app.screen),)
+        parts = [app.title, app.sub_title, getattr(app, "terminal_title", "")]
+        for binding in app.active_bindings.values():
+            parts.extend((binding.binding.description, binding.binding.tooltip or ""))
+    widgets = [w for root in roots for w in root.walk_children(with_self=False)]
+    for widget in widgets:
+        if isinstance(widget, Timeline):
+            parts.append(plain(widget.render()))
+        elif isinstance(widget, Tab):
+            parts.append(widget.label.plain)
+        elif isinstance(widget, Static):
+            parts.append(plain(widget.content))
+        elif isinstance(widget, OptionList):
+            parts.extend(plain(o.prompt) for o in widget.options)
+        elif isinstance(widget, Input):
+            parts.extend((widget.value, widget.placeholder))
+        if widget.tooltip:
+            parts.append(plain(widget.tooltip))
+    return "\n".join(parts)
+
+
+def _blob(pack: Pack, position: Position) -> str:
+    """The text of every piece visible at ``position`` (what may legitimately appear)."""
+    from leakcheck import dated_items
+
+    return "\n".join(i.text for i in dated_items(pack) if i.at <= position)
+
+
+def probes(pack: Pack, position: Position, hidden: set[str]) -> dict[str, str]:
+    """hidden text -> the shortest run of its first words (≥ 14 chars) no visible data contains.
+
+    Short hidden texts (names, labels) are their own probe; long ones are caught even when
+    the UI truncates them.
+    """
+    blob = _blob(pack, position)
+    out = {}
+    for h in hidden:
+        probe = h
+        ends = [i for i, ch in enumerate(h) if ch == " " and i >= 14] + [len(h)]
+        for n in ends:
+            if h[:n] not in blob:
+                probe = h[:n]
+                break
+        out[h] = probe
+    return out
+
+
+def collapse(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,228 @@
+"""The leak test over the UI: at every checkpoint of every episode, every tab, every card,
+every thread and episode detail, and the palette show nothing dated later — and everything due
+is there. Run on the canary pack (15 positions) and the real pack (40 positions)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from companion.progress import Position, all_positions
+from companion.view import View
+from leakcheck import dated_items, hidden_texts
+
+from .helpers import probes, screen_text, widget_text
+
+TABS = ("characters", "relationships", "threads", "episodes", "new")
+
+
+def _leaks(text: str, probe: dict[str, str]) -> list[str]:
+    """Hidden texts whose probe occurs in ``text`` as words ("shot" is not in "Screenshot")."""
+    found = []
+    for hidden, p in probe.items():
+        if p not in text:
+            continue
+        tail = r"(?!\w)" if p == hidden else ""
+        if re.search(r"(?<!\w)" + re.escape(p) + tail, text):
+            found.append(hidden)
+    return sorted(found)
+
+
+def hidden_names(pack, position: Position) -> set[str]:
+    """Names, aliases, thread titles and episode titles not visible at ``position``."""
+    items = []
+    for ch in pack.characters:
+        items.extend(ch.names)
+    for thr in pack.threads:
+        items.extend(thr.titles)
+    items.extend(ep.title for ep in pack.episodes if ep.title)
+    visible = "\n".join(i.text for i in dated_items(pack) if i.at <= position)
+    return {i.text for i in items if i.at > position and i.text not in visible}
+
+
+async def _ready(app, pilot):
+    for _ in range(50):
+        if all(app.pane(t) is not None for t in TABS):
+            return
+        await pilot.pause()
+    raise AssertionError("tabs never mounted")
+
+
+async def _check_position(app, pilot, pack, position: Position, screens: bool) -> int:
+    """Every surface at ``position``; returns how many hidden probes were checked."""
+    if app.position != position:
+        app.move_to(position)
+    await pilot.pause()
+    view = View(pack, position)
+    hidden = hidden_texts(pack, position)
+    probe = probes(pack, position, hidden)
+    where = f"at {position}"
+    assert app.sub_title == position.describe()
+
+    text = widget_text(app)
+    assert not _leaks(text, probe), f"{where}: {_leaks(text, probe)[:5]}"
+    # everything due: every name known now, every thread, every episode label
+    for c in view.characters:
+        assert c.name in text, f"{where}: {c.name} missing"
+    for t in view.threads:
+        assert t.title[:20] in text, f"{where}: thread {t.title} missing"
+    for e in view.episodes:
+        assert e.label in text, f"{where}: {e.label} missing"
+
+    people = (app.pane("characters"), app.pane("relationships"))
+    for c in view.characters:  # every card, and the Relationships tab for that person
+        app.select_character(c.id)
+        text = widget_text(app, *people)
+        assert not _leaks(text, probe), f"{where}, {c.name}: {_leaks(text, probe)[:5]}"
+        for fact in c.facts:
+            assert fact.text in text, f"{where}, {c.name}: fact missing: {fact.text}"
+        for value in (c.role, c.status, c.actor):
+            if value:
+                assert value in text, f"{where}, {c.name}: {value} missing"
+        for rel in view.relationships_of(c.id):
+            assert rel.label in text, f"{where}, {c.name}: label {rel.label} missing"
+            for h in rel.history:
+                assert h.text in text, f"{where}, {c.name}: history missing: {h.text}"
+    for t in view.threads:
+        app.select_thread(t.id)
+        text = widget_text(app, app.pane("threads"))
+        assert not _leaks(text, probe), f"{where}, thread {t.id}: {_leaks(text, probe)[:5]}"
+        for beat in t.beats:
+            assert beat.text in text, f"{where}, thread {t.id}: beat missing: {beat.text}"
+        if t.resolution:
+            assert t.resolution.text in text
+    for e in view.episodes:
+        app.select_episode(e.number)
+        text = widget_text(app, app.pane("episodes"))
+        assert not _leaks(text, probe), f"{where}, episode {e.number}: {_leaks(text, probe)[:5]}"
+        for beat in e.recap:
+            assert beat.text in text, f"{where}, episode {e.number}: recap missing"
+
+    # the glass itself (header, tabs, footer, toasts included): the first tab always; every
+    # tab at every position when ``screens``, else at the end of each episode
+    short = {h: p for h, p in probe.items() if len(p) <= 40}
+    tabs = TABS if screens or position.checkpoint == "end" else TABS[:1]
+    for tab in tabs:
+        app.action_show_tab(tab)
+        await pilot.pause()
+        glass = screen_text(app)
+        assert position.describe() in glass
+        assert not _leaks(glass, short), f"{where}, {tab} on screen: {_leaks(glass, short)}"
+    app.action_show_tab("characters")
+    return len(probe)
+
+
+def _route(pack):
+    forward = all_positions(pack.episode_count)
+    last = pack.last_position
+    back = [last, Position(last.episode - 1, "end"), Position(1, "end"), Position(1, "start")]
+    return forward, back
+
+
+async def _run(pack, make_app, screens: bool) -> int:
+    """``screens``: look at the glass of every tab at every position (else at episode ends)."""
+    forward, back = _route(pack)
+    app = make_app(pack, forward[0], save=False)
+    checked = 0
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _ready(app, pilot)
+        for position in forward + back:  # forward through the show, then jumping back
+            checked += await _check_position(app, pilot, pack, position, screens)
+    return checked
+
+
+async def test_canary_pack_no_leak_on_any_tab_at_any_checkpoint(mini_pack, make_app):
+    assert await _run(mini_pack, make_app, screens=True) > 0
+
+
+async def test_run_away_no_leak_on_any_tab_card_or_thread_at_any_checkpoint(real_pack, make_app):
+    assert await _run(real_pack, make_app, screens=False) > 0
+
+
+# --- the palette --------------------------------------------------------------------------
+
+async def _provider_hits(app, query: str) -> list[tuple[str, str]]:
+    from companion.tui.search import CommandsProvider, SearchProvider
+
+    out = []
+    for cls in (SearchProvider, CommandsProvider):
+        provider = cls(app.screen)
+        async for hit in provider.search(query):
+            out.append((str(hit.text), str(hit.help or "")))
+    return out
+
+
+@pytest.mark.parametrize("which", ["mini", "real"])
+async def test_palette_finds_nothing_for_a_hidden_name_at_any_checkpoint(which, mini_pack,
+                                                                         real_pack, make_app):
+    pack = mini_pack if which == "mini" else real_pack
+    app = make_app(pack, "1:start", save=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        for position in all_positions(pack.episode_count):
+            if app.position != position:
+                app.move_to(position)
+            view = View(pack, position)
+            entries = {text for _k, _i, text in view.search_entries()}
+            for name in hidden_names(pack, position):
+                hits = await _provider_hits(app, name)
+                for text, help_text in hits:
+                    assert name not in text and name not in help_text, (position, name, text)
+                    assert text in entries or text in {n for n, _h, _c in app.palette_commands()}
+                # a hidden name finds what any unknown name finds: nothing about anyone
+                assert not [t for t, _h in hits if t in entries and name.lower() in t.lower()]
+
+
+async def _palette(pilot, app, *queries: str) -> list[str]:
+    """Open the palette, type each query in turn; return what the palette shows for each
+    (the query itself masked, so two queries' screens can be compared)."""
+    from textual.command import CommandInput, CommandPalette
+
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    palette = app.screen
+    assert isinstance(palette, CommandPalette)
+    shown = []
+    for query in queries:
+        palette.query_one(CommandInput).value = query
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.06)  # "No matches found" appears after a (shortened) countdown
+        await pilot.pause()
+        glass = screen_text(app).replace(query, "«query»")
+        shown.append("\n".join(line.rstrip() for line in glass.splitlines()))
+    await pilot.press("escape")
+    await pilot.pause()
+    return shown
+
+
+async def test_canary_palette_hidden_names_look_like_names_that_never_existed(mini_pack, make_app):
+    app = make_app(mini_pack, "1:start", save=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for position in all_positions(mini_pack.episode_count):
+            if app.position != position:
+                app.move_to(position)
+            app.clear_notifications()
+            await pilot.pause()
+            names = sorted(hidden_names(mini_pack, position))
+            nobody, *shown = await _palette(pilot, app, "Qwyx Blorp", *names)
+            assert "No matches found" in nobody, nobody
+            for name, screen in zip(names, shown):
+                assert screen == nobody, f"at {position}, '{name}' shows something"
+
+
+async def test_palette_at_ep7_end_knows_nothing_of_casper_vartage(real_pack, make_app):
+    app = make_app(real_pack, "7:end", save=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        names = [n for n in ("Casper Vartage", "The One")
+                 if n in hidden_names(real_pack, Position(7, "end"))]
+        assert names, "the pack no longer hides the cult leader's name before episode 8"
+        nobody, *shown = await _palette(pilot, app, "Qwyx Blorp", *names)
+        assert all(screen == nobody for screen in shown)
+        app.move_to(Position(8, "end"))
+        app.clear_notifications()
+        await pilot.pause()
+        [found] = await _palette(pilot, app, "Casper")
+        assert "«query» Vartage" in found

@@ -1,0 +1,226 @@
+"""Progress in the TUI: the picker, stepping, the confirmation, saving and restoring, and
+"new since last time"."""
+from __future__ import annotations
+
+from companion import state
+from companion.progress import Position
+from companion.tui.picker import ConfirmScreen, PickerScreen, confirm_question
+
+from .helpers import screen_text, widget_text
+
+
+async def _pick(pilot, app, episode: int, checkpoint_index: int) -> None:
+    """In an open picker: choose ``episode`` and the checkpoint at ``checkpoint_index``."""
+    from textual.widgets import OptionList
+
+    await pilot.press(str(episode))
+    await pilot.pause()
+    app.screen.query_one("#picker-checkpoints", OptionList).highlighted = checkpoint_index
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def test_the_question_names_only_episodes():
+    assert confirm_question(Position(6, "end")) == "Show everything up to the end of episode 6?"
+    assert confirm_question(Position(3, "mid")) == "Show everything up to halfway through episode 3?"
+    assert confirm_question(Position(2, "start")) == "Show everything up to the start of episode 2?"
+
+
+async def test_first_launch_opens_the_picker(mini_pack, make_app):
+    app = make_app(mini_pack, "1:start", first_run=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        assert "Where are you in Mini Show?" in screen_text(app)
+
+
+async def test_first_launch_choosing_episode_3_finished_shows_who_you_know(real_pack, make_app):
+    app = make_app(real_pack, "1:start", first_run=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        await _pick(pilot, app, 3, 4)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Show everything up to the end of episode 3?" in screen_text(app)
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.position == Position(3, "end")
+        assert state.load_progress(real_pack.id, 8).position == Position(3, "end")
+        glass = screen_text(app)
+        assert "Run Away — Episode 3 · finished" in glass
+        assert "Simon Greene" in glass and "Elena Ravenscroft" in widget_text(app)
+
+
+async def test_the_picker_names_only_episodes_you_have_started(mini_pack, make_app):
+    app = make_app(mini_pack, "1:end")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        glass = screen_text(app)
+        assert "Episode 1: Pilot Light" in glass and "Episode 2" in glass
+        assert "Canary" not in glass
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.position == Position(1, "end")
+
+
+async def test_one_checkpoint_forward_never_asks(mini_pack, make_app):
+    app = make_app(mini_pack, "2:early")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("]")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert app.position == Position(2, "mid")
+        assert app.sub_title == "Episode 2 · halfway"
+
+
+async def test_stepping_back_never_asks_however_far(mini_pack, make_app):
+    app = make_app(mini_pack, "3:end")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("[")
+        await pilot.pause()
+        assert app.position == Position(3, "late")
+        await pilot.press("p")
+        await pilot.pause()
+        await _pick(pilot, app, 1, 0)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert app.position == Position(1, "start")
+        assert "Papa Canary" not in widget_text(app)
+
+
+async def test_jumping_ahead_asks_in_episode_terms_and_no_keeps_you_where_you_are(mini_pack,
+                                                                                 make_app):
+    app = make_app(mini_pack, "1:end")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        await _pick(pilot, app, 3, 4)
+        assert isinstance(app.screen, ConfirmScreen)
+        glass = screen_text(app)
+        assert "Show everything up to the end of episode 3?" in glass
+        for canary in ("Canary", "Zed", "Stranger", "father"):
+            assert canary not in glass
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.position == Position(1, "end")
+        assert state.load_progress("mini", 3).saved is False
+        await pilot.press("p")
+        await pilot.pause()
+        await _pick(pilot, app, 3, 4)
+        await pilot.click("#confirm-yes")  # the mouse works too
+        await pilot.pause()
+        assert app.position == Position(3, "end")
+
+
+async def test_progress_is_saved_on_every_change_and_restored_on_relaunch(mini_pack, make_app):
+    app = make_app(mini_pack, "2:early")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("]")
+        await pilot.pause()
+        assert state.load_progress("mini", 3).position == Position(2, "mid")
+        await pilot.press("[", "[")
+        await pilot.pause()
+        assert state.load_progress("mini", 3).position == Position(2, "start")
+        await pilot.press("q")
+    loaded = state.load_progress("mini", 3)
+    assert loaded.saved and loaded.position == Position(2, "start")
+    again = make_app(mini_pack, loaded.position, first_run=not loaded.saved)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert not isinstance(again.screen, PickerScreen)
+        assert "Mini Show — Episode 2 · not started" in screen_text(again)
+
+
+async def test_a_progress_file_that_cannot_be_written_warns_and_the_app_goes_on(
+        mini_pack, make_app, tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("COMPANION_STATE_DIR", str(blocker))
+    app = make_app(mini_pack, "1:end")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("]")
+        await pilot.pause()
+        assert app.position == Position(2, "start")
+        [note] = [n for n in app._notifications if n.title == "Progress not saved"]
+        assert note.severity == "warning" and "could not save" in note.message
+
+
+async def test_the_ends_of_the_show_are_gentle(mini_pack, make_app):
+    app = make_app(mini_pack, "3:end")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("]")
+        await pilot.pause()
+        assert app.position == Position(3, "end")
+        assert any("finished the show" in n.message for n in app._notifications)
+        app.move_to(Position(1, "start"))
+        await pilot.press("[")
+        await pilot.pause()
+        assert app.position == Position(1, "start")
+        assert any("very start" in n.message for n in app._notifications)
+
+
+async def test_new_since_last_time_lists_what_the_step_revealed(mini_pack, make_app):
+    app = make_app(mini_pack, "2:early")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("]")
+        await pilot.pause()
+        # the notice counts, it never tells
+        [note] = [n for n in app._notifications if "new thing" in n.message]
+        assert "2 new things since Episode 2 · about a quarter in" in note.message
+        assert "Zed" not in note.message and "name" not in note.message
+        assert app.tabbed.get_tab("new").label.plain == "5 New · 2"
+        await pilot.press("5")
+        await pilot.pause()
+        glass = screen_text(app)
+        assert "New since Episode 2 · about a quarter in" in glass
+        assert "Name revealed: Zed Quill" in glass
+        assert "The stranger gives his name." in glass
+        assert "Papa Canary" not in glass
+
+
+async def test_new_since_last_time_adds_up_until_you_look(mini_pack, make_app):
+    app = make_app(mini_pack, "2:start")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("]", "]", "]")  # three steps without looking
+        await pilot.pause()
+        since, items = app.news()
+        assert since == Position(2, "start")
+        assert {c.text for c in items} >= {"A helpful drifter", "Zed Quill"}
+        await pilot.press("5")
+        await pilot.pause()
+        await pilot.press("1")  # looked, and left
+        await pilot.pause()
+        await pilot.press("]")
+        await pilot.pause()
+        since, items = app.news()
+        assert since == Position(2, "late")
+        await pilot.press("[", "[", "[")  # back before that: nothing is new
+        await pilot.pause()
+        assert app.news() == (None, [])
+        await pilot.press("5")
+        await pilot.pause()
+        assert "Nothing new since you last looked" in screen_text(app)
+
+
+async def test_stepping_back_takes_back_what_was_shown(mini_pack, make_app):
+    app = make_app(mini_pack, "3:late")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.select_character("stranger")
+        assert "Papa Canary" in widget_text(app)
+        await pilot.press("[")
+        await pilot.pause()
+        text = widget_text(app)
+        for canary in ("Papa Canary", "Canary fact", "Canary father and son"):
+            assert canary not in text

@@ -1,0 +1,267 @@
+"""The app's shell and side doors: header, window title, tabs, footer, help, screenshots,
+themes, tooltips, small terminals."""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from companion.progress import Position
+from companion.tui import CompanionApp
+from companion.tui.app import TABS
+
+from .helpers import screen_text, widget_text
+
+CANARIES = ("Canary", "Papa", "Zed Quill")
+
+
+async def test_header_shows_the_show_and_where_you_are_in_words(mini_pack, make_app):
+    app = make_app(mini_pack, "2:mid")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.title == "Mini Show"
+        assert app.sub_title == "Episode 2 · halfway"
+        assert app.terminal_title == "Mini Show — Episode 2 · halfway"
+        glass = screen_text(app)
+        assert "Mini Show — Episode 2 · halfway" in glass
+
+
+async def test_window_title_never_names_an_episode_not_even_a_started_one(mini_pack, make_app):
+    app = make_app(mini_pack, "1:end")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for _ in range(6):  # through episode 2, whose title is a canary
+            await pilot.press("]")
+            await pilot.pause()
+            for title in (app.title, app.sub_title, app.terminal_title):
+                assert "Canary" not in title and "Pilot Light" not in title
+        assert app.position == Position(3, "start")
+
+
+def test_terminal_title_is_written_to_a_real_terminal(mini_pack, monkeypatch):
+    """Headless runs skip it; a real terminal gets OSC 2 with the show and the position."""
+    app = CompanionApp(pack=mini_pack, position=Position(2, "early"))
+    written = []
+
+    class FakeDriver:
+        def write(self, data):
+            written.append(data)
+
+    monkeypatch.setattr(CompanionApp, "is_headless", property(lambda self: False))
+    monkeypatch.setattr(CompanionApp, "is_web", property(lambda self: False))
+    app._driver = FakeDriver()  # type: ignore[assignment]
+    app._update_titles()
+    assert written == ["\x1b]2;Mini Show — Episode 2 · about a quarter in\x07"]
+
+
+async def test_digits_switch_tabs_and_so_does_the_mouse(mini_pack, make_app):
+    app = make_app(mini_pack, "2:mid")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for i, (tab, _label, _tip) in enumerate(TABS, start=1):
+            await pilot.press(str(i))
+            await pilot.pause()
+            assert app.tabbed.active == tab
+            assert app.focused is not None and app.focused in app.pane(tab).walk_children()
+        await pilot.click("#--content-tab-threads")
+        await pilot.pause()
+        assert app.tabbed.active == "threads"
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.tabbed.active == "new"
+
+
+def test_every_binding_has_an_id():
+    from companion.tui.help import HelpScreen
+    from companion.tui.picker import ConfirmScreen, PickerScreen
+
+    for cls in (CompanionApp, PickerScreen, ConfirmScreen, HelpScreen):
+        for binding in cls.BINDINGS:
+            assert binding.id, f"{cls.__name__}: {binding.key} has no id"
+    ids = [b.id for b in CompanionApp.BINDINGS]
+    assert len(ids) == len(set(ids))
+
+
+async def test_footer_shows_the_keys_of_the_tab_you_are_on(mini_pack, make_app):
+    app = make_app(mini_pack, "2:mid")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        for word in ("Tabs", "Step", "Progress", "Filter", "Sources", "Help", "Quit", "palette"):
+            assert word in footer
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "Map" in footer and "Filter" not in footer
+
+
+async def test_help_screen_lists_the_keys(mini_pack, make_app):
+    from companion.tui.help import HelpScreen
+
+    app = make_app(mini_pack, "2:mid")
+    async with app.run_test(size=(100, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("?")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        glass = screen_text(app)
+        for text in ("set your progress", "one checkpoint forward / back", "ctrl+p", "ctrl+s",
+                     "filter the list", "sources"):
+            assert text in glass
+        for canary in CANARIES:
+            assert canary not in glass
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_screenshot_is_saved_here_and_the_path_is_told(mini_pack, make_app, tmp_path):
+    app = make_app(mini_pack, "2:mid")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        saved = app.last_screenshot
+        assert os.path.dirname(os.path.abspath(saved)) == str(tmp_path)
+        svg = open(saved, encoding="utf-8").read()
+        assert "<svg" in svg and "Episode" in svg
+        assert "Canary" not in svg
+        assert any(saved in n.message for n in app._notifications)
+
+
+async def test_screenshot_goes_to_the_folder_you_choose(mini_pack, make_app, tmp_path):
+    target = tmp_path / "shots"
+    target.mkdir()
+    app = make_app(mini_pack, "2:mid", screenshot_dir=target)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert [p.suffix for p in target.iterdir()] == [".svg"]
+
+
+async def test_screenshot_into_a_missing_folder_says_so(mini_pack, make_app, tmp_path):
+    app = make_app(mini_pack, "2:mid", screenshot_dir=tmp_path / "nope")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [note] = [n for n in app._notifications if n.title == "Screenshot not saved"]
+        assert note.severity == "error" and "nope" in note.message
+
+
+async def test_theme_from_the_palette_is_saved_and_restored(mini_pack, make_app, _tui_env):
+    from textual.command import CommandInput
+
+    app = make_app(mini_pack, "2:mid")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        app.screen.query_one(CommandInput).value = "theme"
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")  # the "Theme" command opens the theme list
+        await pilot.pause()
+        await pilot.pause()
+        app.screen.query_one(CommandInput).value = "nord"
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.theme == "nord"
+    saved = json.loads((_tui_env / "state.json").read_text())
+    assert saved["theme"] == "nord"
+    again = make_app(mini_pack, "2:mid")
+    async with again.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert again.theme == "nord"
+
+
+async def test_tooltips_are_fixed_words_not_story(mini_pack, make_app):
+    app = make_app(mini_pack, "3:end")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        tips = [str(w.tooltip) for w in app.screen.walk_children() if w.tooltip]
+        tips += [b.tooltip for b in CompanionApp.BINDINGS]
+        assert tips
+        story = {"Alice", "Bob", "Moon", "Zed", "Canary", "Stranger", "Pilot"}
+        for tip in tips:
+            assert not any(word in tip for word in story), tip
+
+
+@pytest.mark.parametrize("size", [(40, 12), (60, 16)])
+async def test_a_tiny_terminal_never_crashes(mini_pack, real_pack, make_app, size):
+    app = make_app(real_pack, "6:late")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        for key in ("1", "/", "s", "escape", "2", "m", "m", "3", "4", "5", "]", "[", "?"):
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.press("escape", "p")
+        await pilot.pause()
+        await pilot.press("8", "enter")  # the confirmation, in a 12-line terminal
+        await pilot.pause()
+        await pilot.press("n", "ctrl+p")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.position == Position(6, "late")
+        assert "Episode" in screen_text(app)
+
+
+async def test_80_by_24_shows_list_and_card_side_by_side(real_pack, make_app):
+    app = make_app(real_pack, "3:end")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        glass = screen_text(app)
+        assert "Simon Greene" in glass and "Played by" in glass
+        assert "Run Away — Episode 3 · finished" in glass
+        for key in "234":
+            await pilot.press(key)
+            await pilot.pause()
+            assert "Run Away" in screen_text(app)
+
+
+async def test_every_tab_counts_only_what_is_visible(mini_pack, make_app):
+    app = make_app(mini_pack, "3:mid")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        text = widget_text(app)
+        assert "3 characters" in text
+        assert "1 relationship known" in text  # stranger-bob is dated 3:late
+        assert "1 open · 0 resolved" in text
+        assert " of 2" not in text and " of 3 char" not in text and "more after" not in text
+
+
+def test_importing_the_app_leaves_dialogs_and_state_for_later():
+    """The first frame comes first: dialogs, help and the state file load when needed."""
+    import subprocess
+    import sys
+
+    code = ("import sys, companion.tui; "
+            "print(sorted(m for m in ('companion.tui.picker', 'companion.tui.help', "
+            "'companion.state', 'companion.pack') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"
+
+
+async def test_only_the_first_tab_is_built_for_the_first_frame(mini_pack, make_app):
+    from textual.lazy import Lazy
+
+    app = make_app(mini_pack, "2:mid")
+    seen = {}
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        seen["lazy"] = len(app.query(Lazy))  # before the first refresh has run its course
+        await pilot.pause()
+        await pilot.pause()
+        assert len(app.query(Lazy)) == 0
+        assert all(app.pane(tab) is not None for tab, _l, _t in TABS)
+    assert seen["lazy"] in (0, 4)

@@ -1,0 +1,26 @@
+"""Snapshots of each tab on the real pack at three points (120×36).
+
+The Run Away pack is still being written: regenerate with
+``pytest tests/tui/test_snapshots.py --snapshot-update`` once it is final, and look at the
+report before accepting.
+"""
+from __future__ import annotations
+
+import pytest
+
+TABS = {"1": "characters", "2": "relationships", "3": "threads", "4": "episodes"}
+POSITIONS = ["1:end", "6:late", "8:end"]
+
+
+@pytest.mark.parametrize("position", POSITIONS)
+@pytest.mark.parametrize("key", list(TABS), ids=list(TABS.values()))
+def test_tab_snapshot(snap_compare, real_pack, make_app, position, key):
+    app = make_app(real_pack, position, save=False)
+
+    async def settle(pilot):
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press(key)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=settle)

@@ -1,0 +1,290 @@
+"""Each tab, and the scenes they must protect."""
+from __future__ import annotations
+
+import pytest
+
+from companion.progress import Position, all_positions
+from companion.tui.threads import BAR, BEAT, OPEN_END, RESOLVED, Axis, timeline
+from companion.view import View
+
+from .helpers import screen_text, widget_text
+
+# things a viewer at the end of episode 7 must not be told, in any words the pack uses
+INGRID_AND_AARON = ("killed by Ingrid", "Ingrid killed Aaron", "who killed Aaron to",
+                    "Aaron's birth mother", "Ingrid's son", "Mother and son", "She killed him",
+                    "Aaron was her son")
+
+
+async def _palette_everything(app) -> str:
+    """Every palette entry and command the viewer could reach (discovery lists them all)."""
+    from companion.tui.search import CommandsProvider, SearchProvider
+
+    out = []
+    for cls in (SearchProvider, CommandsProvider):
+        async for hit in cls(app.screen).discover():
+            out.append(f"{hit.text} {hit.help}")
+    return "\n".join(out)
+
+
+async def _everything(app, pilot) -> str:
+    """Every card, map, thread and episode, the palette, the keys and the glass of each tab."""
+    view = app.view
+    parts = [widget_text(app), await _palette_everything(app)]
+    for c in view.characters:
+        app.select_character(c.id)
+        parts.append(widget_text(app, app.pane("characters"), app.pane("relationships")))
+    app.pane("relationships").toggle_cast()
+    parts.append(widget_text(app, app.pane("relationships")))
+    app.pane("relationships").toggle_cast()
+    for t in view.threads:
+        app.select_thread(t.id)
+        parts.append(widget_text(app, app.pane("threads")))
+    for e in view.episodes:
+        app.select_episode(e.number)
+        parts.append(widget_text(app, app.pane("episodes")))
+    for key in "12345":
+        await pilot.press(key)
+        await pilot.pause()
+        parts.append(screen_text(app))
+    return "\n".join(parts)
+
+
+async def test_at_ep7_end_nothing_tells_that_ingrid_killed_aaron_or_that_he_was_her_son(
+        real_pack, make_app):
+    app = make_app(real_pack, "7:end", save=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        everything = await _everything(app, pilot)
+        for phrase in INGRID_AND_AARON:
+            assert phrase.lower() not in everything.lower(), phrase
+        assert "Aaron Corval" in everything and "Ingrid Greene" in everything
+
+        app.move_to(Position(8, "end"))
+        await pilot.pause()
+        everything = await _everything(app, pilot)
+        assert "dead, killed by Ingrid" in everything or "killed Aaron" in everything
+        assert "Mother and son" in everything
+        assert "Aaron's birth mother" in everything
+
+
+async def test_elena_alive_three_quarters_into_ep6(real_pack, make_app):
+    app = make_app(real_pack, "6:late", save=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        app.select_character("elena")
+        card = widget_text(app, app.pane("characters"), app.pane("relationships"))
+        assert "Elena Ravenscroft" in card
+        assert "Status now" not in card or "dead" not in card
+        assert "He killed her" not in card and "She killed her" not in card
+        await pilot.press("]")  # the end of episode 6
+        await pilot.pause()
+        card = widget_text(app, app.pane("characters"), app.pane("relationships"))
+        assert "dead" in card and "He killed her" in card
+
+
+async def test_dee_dee_goes_by_holly_only_from_ep5(real_pack, make_app):
+    from companion.tui.search import search_hits
+
+    app = make_app(real_pack, "4:end", save=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert search_hits(app.view, "Holly") == []
+        app.select_character("dee-dee")
+        assert "Holly" not in widget_text(app)
+        await pilot.press("]", "]")  # 5:early
+        await pilot.pause()
+        assert [h[2] for h in search_hits(app.view, "Holly")] == ["dee-dee"]
+        app.select_character("dee-dee")
+        assert "Also known as" in widget_text(app, app.pane("characters"))
+
+
+async def test_characters_filter_as_you_type(mini_pack, make_app):
+    app = make_app(mini_pack, "2:mid")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("/")
+        await pilot.pause()
+        assert app.focused.id == "char-filter"
+        await pilot.press("z", "e")
+        await pilot.pause()
+        pane = app.pane("characters")
+        names = [o.prompt.plain for o in pane.part("char-list").options]
+        assert names == ["Zed Quill"]
+        assert "1 matching" in widget_text(app, pane)
+        assert app.selected_character == "stranger"
+        # a name that is still hidden filters exactly like one that never existed
+        shown = {}
+        for query in ("Papa", "Qwyx"):
+            pane.part("char-filter").value = query
+            await pilot.pause()
+            shown[query] = widget_text(app, pane).replace(query, "«q»")
+        assert shown["Papa"] == shown["Qwyx"]
+        assert "Nobody matches" in shown["Papa"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused.id == "char-list"
+        assert pane.part("char-filter").value == ""
+
+
+async def test_card_groups_what_you_know_by_episode_and_s_shows_sources(mini_pack, make_app):
+    app = make_app(mini_pack, "3:late")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        app.select_character("stranger")
+        card = widget_text(app, app.pane("characters"))
+        for text in ("Zed Quill", "Also known as", "The Stranger, Papa Canary", "Role now",
+                     "Bob's secret father", "What you know", "Episode 3 (so far)",
+                     "Canary fact: he fathered Bob.", "Relationships now · 1 relationship",
+                     "Bob Moon — Canary father and son"):
+            assert text in card, text
+        assert "S2 — Example Two" not in card
+        await pilot.press("s")
+        await pilot.pause()
+        card = widget_text(app, app.pane("characters"))
+        assert "[S2]" in card
+        assert "S2 — Example Two: https://example.org/two" in card
+
+
+async def test_relationships_show_label_history_and_a_map_drawn_in_boxes(mini_pack, make_app):
+    app = make_app(mini_pack, "3:late")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        app.select_character("bob")
+        await pilot.pause()
+        glass = screen_text(app)
+        for text in ("Bob Moon · 2 relationships", "╔", "║ Bob Moon ║", "┌", "The Moon family",
+                     "Outsiders", "Alice Moon — Siblings", "Alice last saw Bob at the lake.",
+                     "Ep 1 · finished", "Zed Quill — Canary father and son"):
+            assert text in glass, text
+        await pilot.press("m")
+        await pilot.pause()
+        glass = screen_text(app)
+        assert "Cast map" in glass and "Links between groups" in glass
+        assert "The Moon family" in glass and "Outsiders" in glass
+        assert "┣" in glass  # the link between the two groups
+
+
+async def test_relationship_counts_never_hint_at_more(mini_pack, make_app):
+    app = make_app(mini_pack, "3:mid")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        app.select_character("bob")
+        await pilot.pause()
+        glass = screen_text(app)
+        assert "Bob Moon · 1 relationship" in glass
+        assert "Zed Quill" not in glass.split("Bob Moon · 1 relationship")[1].split("Alice")[0]
+        text = widget_text(app)
+        for canary in ("Papa Canary", "Canary fact", "Canary father", "Canary resolution"):
+            assert canary not in text
+
+
+@pytest.mark.parametrize("width", [40, 80, 120])
+def test_the_timeline_never_draws_past_now(real_pack, width):
+    """No bar, beat or end mark to the right of the viewer's position, at any checkpoint."""
+    for position in all_positions(real_pack.episode_count):
+        view = View(real_pack, position)
+        axis = Axis(view.episode_count, width)
+        now = axis.col(position)
+        rows = timeline(view, width).plain.splitlines()[1:-1]
+        assert len(rows) == len(view.threads)
+        for row in rows:
+            marks = [i for i, ch in enumerate(row) if ch in (BAR, BEAT, OPEN_END, RESOLVED)
+                     and i > axis.label]
+            assert not marks or max(marks) <= now, (position, row)
+
+
+async def test_threads_list_open_and_resolved_with_beats_in_order(real_pack, make_app):
+    app = make_app(real_pack, "6:late", save=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("3")
+        await pilot.pause()
+        view = app.view
+        open_ = [t for t in view.threads if t.status == "open"]
+        done = [t for t in view.threads if t.status == "resolved"]
+        pane = app.pane("threads")
+        assert f"{len(open_)} open · {len(done)} resolved" in widget_text(app, pane)
+        thread = done[0]
+        app.select_thread(thread.id)
+        text = widget_text(app, pane)
+        positions = [text.index(b.text) for b in thread.beats]
+        assert positions == sorted(positions)
+        assert f"Ep {thread.beats[0].at.episode} · " in text
+        assert "✓ " + thread.resolution.text in text
+        glass = screen_text(app)
+        assert "Episode" in glass and "you are here" in glass
+
+
+async def test_episodes_watched_current_and_unstarted(mini_pack, make_app):
+    app = make_app(mini_pack, "2:mid")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("4")
+        await pilot.pause()
+        pane = app.pane("episodes")
+        listing = [o.prompt.plain for o in pane.part("ep-list").options]
+        assert listing == ["✓ Episode 1: Pilot Light", "▶ Episode 2: Canary Ep2 Title",
+                           "  Episode 3"]
+        assert app.selected_episode in (None, 2)
+        text = widget_text(app, pane)
+        assert "You are here: halfway — the recap so far" in text
+        assert "The stranger gives his name." in text
+        app.select_episode(1)
+        text = widget_text(app, pane)
+        assert "Watched" in text and "Bob's car is found by the lake." in text
+        app.select_episode(3)
+        text = widget_text(app, pane)
+        assert "Episode 3" in text and "Not started yet." in text
+        assert "Zed is unmasked" not in text
+
+
+async def test_the_very_start_is_empty_and_says_so(mini_pack, make_app):
+    app = make_app(mini_pack, "1:start")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        text = widget_text(app)
+        for empty in ("No characters yet", "No relationships yet", "No threads yet",
+                      "3 episodes · 0 watched", "Nothing new since you last looked"):
+            assert empty in text, empty
+        assert "Pilot Light" not in text
+
+
+async def test_the_palette_jumps_to_characters_threads_and_episodes(mini_pack, make_app):
+    from textual.command import CommandInput
+
+    app = make_app(mini_pack, "2:mid")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for query, tab, check in (
+                ("stranger", "characters", lambda: app.selected_character == "stranger"),
+                ("where is", "threads", lambda: app.selected_thread == "where-is-bob"),
+                ("pilot light", "episodes", lambda: app.selected_episode == 1)):
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            app.screen.query_one(CommandInput).value = query
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.tabbed.active == tab and check(), query
+        await pilot.press("1")
+        await pilot.pause()
+        assert "Also known as" in screen_text(app)  # The Stranger is Zed Quill's old name
+
+
+async def test_palette_alias_hit_says_who_it_is_now(mini_pack, make_app):
+    from companion.tui.search import entry_help, search_hits
+
+    app = make_app(mini_pack, "3:late")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        [(score, kind, ident, text)] = search_hits(app.view, "papa")
+        assert (kind, ident, text) == ("character", "stranger", "Papa Canary")
+        assert entry_help(app.view, kind, ident, text) == "Character · also known as Zed Quill"
