@@ -318,14 +318,16 @@ class CompanionApp(App[None]):
                 pane.show_view(self.view)
         since, new = self.news()
         self._label_news(len(new))
+        # a toast about the old position would now be wrong: only one about this one stays
+        self.drop_toast("position")
         if not catch_up:
             self.say(f"You're at {target.describe()}. When you move on, what you've just "
-                     "watched shows up under 5 New.", title="Welcome")
+                     "watched shows up under 5 New.", title="Welcome", replace="position")
         elif target > old and new and self._active_tab != "new":
             n = len(new)
             self.say(f"{n} new thing{'s' if n != 1 else ''} since "
                      f"{since.describe() if since else 'last time'} — press 5 to catch up.",
-                     title=target.describe(), replace="news")
+                     title=target.describe(), replace="position")
 
     def say(self, message: str, *, title: str = "", severity: str = "information",
             timeout: float | None = None, replace: str | None = None) -> None:
@@ -336,15 +338,19 @@ class CompanionApp(App[None]):
         from textual.notifications import Notification, Notify
 
         if replace is not None:
-            old = self._toasts.pop(replace, None)
-            if old is not None and old in self._notifications:
-                self._unnotify(old)
+            self.drop_toast(replace)
         note = Notification(message, title, severity,  # type: ignore[arg-type]
                             self.NOTIFICATION_TIMEOUT if timeout is None else timeout,
                             markup=False)
         if replace is not None:
             self._toasts[replace] = note
         self.post_message(Notify(note))
+
+    def drop_toast(self, kind: str) -> None:
+        """Take down the toast of ``kind`` (see :meth:`say`) if it is still on screen."""
+        old = self._toasts.pop(kind, None)
+        if old is not None and old in self._notifications:
+            self._unnotify(old)
 
     def news(self) -> tuple[Position | None, list[Change]]:
         """(since, changes): what became visible between ``since`` and now."""

@@ -224,3 +224,20 @@ async def test_stepping_back_takes_back_what_was_shown(mini_pack, make_app):
         text = widget_text(app)
         for canary in ("Papa Canary", "Canary fact", "Canary father and son"):
             assert canary not in text
+
+
+async def test_the_welcome_toast_goes_when_you_move_so_it_never_names_an_old_position(
+        mini_pack, make_app):
+    app = make_app(mini_pack, "1:start", first_run=True, save=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        await _pick(pilot, app, 1, 4)
+        await pilot.press("y")  # "Show everything up to the end of episode 1?"
+        await pilot.pause()
+        welcome = [n for n in app._notifications if n.title == "Welcome"]
+        assert len(welcome) == 1 and "Episode 1 · finished" in welcome[0].message
+        await pilot.press("[")
+        await pilot.pause()
+        assert not [n for n in app._notifications if n.title == "Welcome"]
+        assert "Episode 1 · finished" not in screen_text(app)
