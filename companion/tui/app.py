@@ -164,8 +164,17 @@ class CompanionApp(App[None]):
                 inp.cursor_blink = False  # type: ignore[attr-defined]
         self._restore_theme()
         self._update_titles()
+        self._fit_footer(self.size.width)
         if self.first_run:
             self.call_after_refresh(self.action_pick)
+
+    def on_resize(self, event) -> None:
+        self._fit_footer(event.size.width)
+
+    def _fit_footer(self, width: int) -> None:
+        """Below 100 columns the footer's keys are packed tighter, so all of them fit at 80."""
+        for footer in self.query(QuietFooter):
+            footer.compact = width < 100
 
     # --- panes --------------------------------------------------------------------------
     def pane(self, tab: str) -> ViewPane | None:

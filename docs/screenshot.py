@@ -1,0 +1,32 @@
+"""Regenerate the README's screenshot: ``python docs/screenshot.py`` (writes docs/screenshot.svg).
+
+The companion at episode 3, finished, 120×36, on the shipped pack — nothing is saved.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+async def main(position: str = "3:end", out: Path = HERE / "screenshot.svg") -> None:
+    os.environ.setdefault("COMPANION_STATE_DIR", tempfile.mkdtemp())
+    os.environ["COMPANION_NO_BLINK"] = "1"
+    from companion.pack import load_pack
+    from companion.progress import Position
+    from companion.tui import CompanionApp
+
+    app = CompanionApp(pack=load_pack(), position=Position.parse(position), save=False)
+    app.animation_level = "none"
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(4):
+            await pilot.pause()
+        app.save_screenshot(out.name, str(out.parent))
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
