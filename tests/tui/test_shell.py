@@ -221,10 +221,13 @@ async def test_80_by_24_shows_list_and_card_side_by_side(real_pack, make_app):
         glass = screen_text(app)
         assert "Simon Greene" in glass and "Played by" in glass
         assert "Run Away — Episode 3 · finished" in glass
-        for key in "234":
+        for key in "1234":
             await pilot.press(key)
             await pilot.pause()
-            assert "Run Away" in screen_text(app)
+            glass = screen_text(app)
+            assert "Run Away" in glass
+            footer = glass.rstrip("\n").splitlines()[-1]
+            assert "q Quit" in footer and "^p palette" in footer, footer  # every key fits
 
 
 async def test_every_tab_counts_only_what_is_visible(mini_pack, make_app):
