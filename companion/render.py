@@ -1,6 +1,7 @@
 """Rich renderings of a View for the command line (no Textual here)."""
 from __future__ import annotations
 
+import textwrap
 from itertools import groupby
 
 from rich.console import Console
@@ -16,14 +17,34 @@ def _header(console: Console, view: View, what: str) -> None:
 
 def characters(console: Console, view: View) -> None:
     _header(console, view, "characters")
-    table = Table(show_edge=False, pad_edge=False)
-    for col in ("Name", "Also known as", "Role", "Status", "Actor"):
-        table.add_column(col, overflow="fold")
-    for c in view.characters:
-        table.add_row(c.name, ", ".join(c.aliases), c.role or "", c.status or "", c.actor or "")
     if not view.characters:
         console.print("No characters yet — the show hasn't started.")
         return
+    if console.width < 100:  # a pipe or a narrow terminal: a list reads better than 5 columns
+        for c in view.characters:
+            line = Text(c.name, style="bold")
+            if c.aliases:
+                line.append(f" (also {', '.join(c.aliases)})")
+            if c.actor:
+                line.append(f" — {c.actor}", style="dim")
+            console.print(line)
+            details = " · ".join(x for x in (c.role, c.status) if x)
+            if details:
+                console.print(Text(textwrap.fill(details, width=max(console.width, 20),
+                                                 initial_indent="  ", subsequent_indent="  ")))
+        return
+    # names and actors stay on one line; role and status share what is left
+    aliases = any(c.aliases for c in view.characters)
+    table = Table(show_edge=False, pad_edge=False, expand=True)
+    table.add_column("Name", no_wrap=True, overflow="ellipsis", max_width=24)
+    if aliases:
+        table.add_column("Also known as", overflow="fold", ratio=1)
+    table.add_column("Role", overflow="fold", ratio=3)
+    table.add_column("Status", overflow="fold", ratio=2, min_width=9)
+    table.add_column("Actor", no_wrap=True, overflow="ellipsis")
+    for c in view.characters:
+        row = [c.name, ", ".join(c.aliases)] if aliases else [c.name]
+        table.add_row(*row, c.role or "", c.status or "", c.actor or "")
     console.print(table)
 
 

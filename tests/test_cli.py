@@ -106,3 +106,12 @@ def test_headless_commands_never_import_textual():
 def test_python_dash_m_works():
     proc = subprocess.run([sys.executable, "-m", "companion", "--version"], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.startswith("companion ")
+
+
+def test_show_characters_in_a_pipe_is_a_readable_list_and_a_wide_terminal_gets_a_table():
+    narrow = run_cli("show", "characters", "--pack", str(MINI), "-e", "3", env={"COLUMNS": "80"})
+    assert narrow.returncode == 0, narrow.stderr
+    assert "┃" not in narrow.stdout and all(len(line) <= 80 for line in narrow.stdout.splitlines())
+    assert all(line == line.rstrip() for line in narrow.stdout.splitlines())
+    wide = run_cli("show", "characters", "--pack", str(MINI), "-e", "3", env={"COLUMNS": "140"})
+    assert "┃" in wide.stdout and "Role" in wide.stdout
