@@ -27,7 +27,9 @@ MAX_BYTES = 2_000_000
 MAX_DEPTH = 40
 MAX_NODES = 100_000
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-_AT_RE = re.compile(r"^\s*(\d+)\s*:\s*([a-z]+)\s*$")
+_AT_RE = re.compile(r"^\s*(\d{1,9})\s*:\s*([a-z]+)\s*$")
+MAX_EPISODES = 1000  # episode numbers beyond this are refused (gap checks list 1..N)
+_DEEP = 1000  # nesting the C composer (recursive) handles quickly; beyond: check events first
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +40,13 @@ class Problem:
     fix: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.what} — {self.fix}"
+        # one line, always: a key or value quoted from the pack may hold line breaks (or an
+        # RTL override); anything unprintable is shown escaped
+        text = f"{self.file}:{self.line}: {self.what} — {self.fix}"
+        if text.isprintable():
+            return text
+        return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+                       for ch in text)
 
 
 class PackError(Exception):
@@ -56,6 +64,7 @@ class PackError(Exception):
 class YMap(dict):
     line: int = 1
     key_lines: dict
+    duplicates: tuple = ()  # (key, line) of each repeated key; not a key, so no clash
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
@@ -92,7 +101,9 @@ def _convert(node: yaml.Node, depth: int, budget: list[int],
             return node.value
         try:
             return construct(node, deep=False)
-        except yaml.YAMLError:
+        except Exception:  # noqa: BLE001 - PyYAML's scalar constructors raise YAMLError, and on
+            # a malformed tagged scalar (!!int "", !!bool "", !!timestamp x, 5,000 digits)
+            # IndexError, KeyError, AttributeError, ValueError: it stays text, validation says why
             return node.value
     if isinstance(node, yaml.MappingNode):
         out = YMap()
@@ -105,7 +116,7 @@ def _convert(node: yaml.Node, depth: int, budget: list[int],
             if not isinstance(key, (str, int, float, bool)) or key is None:
                 key = str(key)
             if key in out:
-                out.setdefault("__duplicates__", []).append((key, key_node.start_mark.line + 1))
+                out.duplicates = (*out.duplicates, (key, key_node.start_mark.line + 1))
                 continue
             out[key] = _convert(value_node, deeper, budget, construct)
             key_lines[key] = key_node.start_mark.line + 1
@@ -122,11 +133,46 @@ def _convert(node: yaml.Node, depth: int, budget: list[int],
         return node.value
 
 
+def _too_deep(text: str | bytes) -> int | None:
+    """The line where nesting passes MAX_DEPTH, if it might pass _DEEP; else None.
+
+    A cheap over-estimate first (flow brackets still open, plus the longest line for block
+    nesting); only a document that could be that deep gets its events read, stopping early.
+    """
+    br = ("[", "{", "]", "}") if isinstance(text, str) else (b"[", b"{", b"]", b"}")
+    lines = text.splitlines()
+    bound = max(map(len, lines), default=0)
+    depth = 0
+    for line in lines:
+        opens = line.count(br[0]) + line.count(br[1])
+        if opens:
+            bound = max(bound, depth + opens)
+            depth = max(0, depth + opens - line.count(br[2]) - line.count(br[3]))
+    if bound <= _DEEP:
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line + 1
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except (yaml.YAMLError, ValueError, UnicodeError):
+        return None  # composing reports it, with its line
+    return None
+
+
 def parse_yaml(text: str | bytes, filename: str) -> tuple[Any, list[Problem]]:
     """Parse one YAML document into YMap/YList/scalars, or report why not."""
     if len(text) > MAX_BYTES:
         return None, [Problem(filename, 1, f"file is larger than {MAX_BYTES:,} bytes",
                               "split it or remove what is not needed")]
+    deep_line = _too_deep(text)
+    if deep_line is not None:
+        return None, [Problem(filename, deep_line, f"document too large: nesting deeper than "
+                              f"{MAX_DEPTH} levels", "remove anchors/aliases and deep nesting")]
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -169,12 +215,10 @@ class _Ctx:
 def _keys(ctx: _Ctx, file: str, m: YMap, where: str, required: tuple[str, ...],
           optional: tuple[str, ...]) -> bool:
     ok = True
-    for key, line in m.get("__duplicates__", []):
+    for key, line in m.duplicates:
         ctx.add(file, line, f"{where}: key '{key}' given twice", "keep one of them")
     allowed = required + optional
     for key in m:
-        if key == "__duplicates__":
-            continue
         if key not in allowed:
             close = difflib.get_close_matches(str(key), allowed, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}"
@@ -430,7 +474,8 @@ def build_pack(docs: dict[str, Any], path: Path) -> Pack:
         title = _text(ctx, show_file, show, "title", "show") or "" if "title" in show else ""
         raw_eps = _list(ctx, show_file, show.get("episodes"), show.line_of("episodes"), "show: 'episodes'")
         numbers = [e.get("number") for e in raw_eps if isinstance(e, YMap)]
-        valid = [n for n in numbers if isinstance(n, int) and not isinstance(n, bool)]
+        valid = [n for n in numbers if isinstance(n, int) and not isinstance(n, bool)
+                 and n <= MAX_EPISODES]
         ctx.episodes = max(valid) if valid else 0
         if not raw_eps and "episodes" in show:
             ctx.add(show_file, show.line_of("episodes"), "show: no episodes", "list at least one episode")
@@ -446,6 +491,10 @@ def build_pack(docs: dict[str, Any], path: Path) -> Pack:
                 if "number" in ep:
                     ctx.add(show_file, ep.line_of("number"), f"{where}: number {number!r} is not a "
                             "whole number from 1", "number episodes 1, 2, 3…")
+                continue
+            if number > MAX_EPISODES:
+                ctx.add(show_file, ep.line_of("number"), f"{where}: number {number} is more than "
+                        f"{MAX_EPISODES:,}", "number episodes 1, 2, 3…")
                 continue
             if number in seen:
                 ctx.add(show_file, ep.line_of("number"), f"duplicate episode number {number}",
@@ -494,11 +543,9 @@ def build_pack(docs: dict[str, Any], path: Path) -> Pack:
     sources: dict[str, Source] = {}
     source_lines: dict[str, int] = {}
     if raw_sources is not None and _is_map(ctx, src_file, raw_sources, 1, "sources"):
-        for key, line in raw_sources.get("__duplicates__", []):
+        for key, line in raw_sources.duplicates:
             ctx.add(src_file, line, f"duplicate source key '{key}'", "define each key once")
         for key, value in raw_sources.items():
-            if key == "__duplicates__":
-                continue
             line = raw_sources.line_of(key)
             if not _is_map(ctx, src_file, value, line, f"source '{key}'"):
                 continue
