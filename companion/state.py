@@ -55,7 +55,7 @@ def _read() -> tuple[dict, str | None]:
         return {}, f"saved progress at {path} is too large to be ours; starting from episode 1"
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: [[[[… nested
         return {}, f"saved progress at {path} is damaged; starting from episode 1 (it will be repaired on the next save)"
     if not isinstance(data, dict):
         return {}, f"saved progress at {path} is not in the expected shape; starting from episode 1"
