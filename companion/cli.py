@@ -86,10 +86,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("where", help="print where progress and the shipped pack live")
 
-    s = sub.add_parser("serve", help="serve the companion to a browser (textual-serve)")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--pack", metavar="DIR", default=argparse.SUPPRESS)
+    s = sub.add_parser("serve", help="serve the companion to a browser (textual-serve)",
+                       description="Serve the same companion to a web browser. Every connection "
+                                   "shares your saved progress. Ctrl+C stops it.")
+    s.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default: 127.0.0.1, this machine only; any other "
+                        "address lets anyone on that network open it)")
+    s.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    s.add_argument("--pack", metavar="DIR", default=argparse.SUPPRESS,
+                   help="serve another show's pack (default: the shipped Run Away pack)")
     return parser
 
 
