@@ -38,7 +38,7 @@ def _is_loopback(host: str) -> bool:
 
 
 def _is_unspecified(host: str) -> bool:
-    if host in ("", "*"):
+    if not host:
         return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_unspecified
@@ -67,17 +67,13 @@ def bind_problem(host: str, port: int) -> str | None:
     return None
 
 
-def port_in_use(host: str, port: int) -> bool:
-    problem = bind_problem(host, port)
-    return problem is not None and "already in use" in problem
-
-
 def _os_error_line(exc: OSError, host: str, port: int) -> str:
     where = f"{_url_host(host)}:{port}"
     if exc.errno == errno.EADDRINUSE:
         return f"port {port} on {host} is already in use — pick another with --port"
     if exc.errno == errno.EACCES:
-        return f"not allowed to listen on {where} (ports below 1024 need privileges) — pick another with --port"
+        return (f"not allowed to listen on {where} (ports below 1024 need privileges) — "
+                "pick another with --port")
     if exc.errno == errno.EADDRNOTAVAIL:
         return f"cannot listen on {where}: {host} is not an address of this machine"
     return f"cannot listen on {where}: {exc.strerror or exc}"

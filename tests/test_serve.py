@@ -15,7 +15,7 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
+import urllib.request
 
 import pytest
 
@@ -94,7 +94,8 @@ class Served:
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
             out, err = self.proc.communicate()
-            raise AssertionError(f"server did not stop within {timeout}s of signal {sig}")
+            raise AssertionError(f"server did not stop within {timeout}s of signal {sig}: "
+                                 f"{out!r} {err!r}") from None
         return (self.proc.returncode, (self._out + out).decode(errors="replace"),
                 (self._err + err).decode(errors="replace"))
 
@@ -162,6 +163,9 @@ def test_another_address_prints_a_one_line_warning_first():
         assert first == ("companion: warning: serving on 0.0.0.0 — anyone on that network "
                          "can open it")
         assert "every address" in served.wait_ready()
+        # the page's websocket address is where the browser reached the server, not 0.0.0.0
+        page = urllib.request.urlopen(served.url + "/", timeout=10).read().decode()
+        assert f"ws://127.0.0.1:{served.port}/ws" in page and "0.0.0.0" not in page
     finally:
         rc, _out, err = served.stop()
     assert rc == 0
