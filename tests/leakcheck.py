@@ -42,3 +42,19 @@ def hidden_texts(pack: Pack, position: Position, min_len: int = 4) -> set[str]:
 
 def due_texts(pack: Pack, position: Position) -> set[str]:
     return {i.text for i in dated_items(pack) if i.at <= position}
+
+
+def find_leaks(text: str, probe: dict[str, str], typed: tuple[str, ...] = ()) -> list[str]:
+    """Hidden texts whose probe (see tests/tui/helpers.probes) occurs in ``text`` as words
+    ("shot" is not in "Screenshot"). ``typed``: what the viewer typed (a filter, a palette
+    query): a probe inside it is the viewer's own words, not a leak."""
+    import re
+
+    found = []
+    for hidden, p in probe.items():
+        if p not in text or any(p in t for t in typed):
+            continue
+        tail = r"(?!\w)" if p == hidden else ""
+        if re.search(r"(?<!\w)" + re.escape(p) + tail, text):
+            found.append(hidden)
+    return sorted(found)

@@ -1,10 +1,10 @@
 """Bad input to the pack loader: whatever the YAML, a clean load or `file:line` problems.
 
-Per run: 500 random YAML documents (arbitrary text, YAML token soup, random YAML data) dropped
+Per run: 400 random YAML documents (arbitrary text, YAML token soup, random YAML data) dropped
 into one file of the canary pack, and 600 generated valid packs each broken in one place (wrong
 type, unknown key, reveal point malformed or out of range, no reveal point, duplicated id,
 dangling reference, huge string, unicode, deep nesting, a missing key, anchors/aliases, an alias
-bomb) — 1,100 documents, a tenth of them also through ``companion validate`` in-process. Never an
+bomb) — 1,000 documents, a tenth of them also through ``companion validate`` in-process. Never an
 uncaught exception, never a hang. Hostile documents that once crashed the process (a segfault,
 an out-of-memory kill) run in a child process with a memory cap, so a regression fails here
 instead of taking the test run down.
@@ -33,7 +33,7 @@ from conftest import MINI
 from packgen import MUTATION_KINDS, dump, make_pack, mutate, write_pack
 
 LINE = re.compile(r"^(?P<file>[^:]+\.yaml):(?P<line>\d+): (?P<what>.+) — (?P<fix>.+)$")
-FUZZ = settings(max_examples=500, deadline=None, derandomize=False, database=None,
+FUZZ = settings(max_examples=400, deadline=None, derandomize=False, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow, HealthCheck.data_too_large])
 _counter = iter(range(10**9))
@@ -164,7 +164,7 @@ def test_a_valid_pack_broken_in_one_place_loads_or_gives_file_line_problems(
         _validate_in_process(pack_dir, capsys)
 
 
-@settings(FUZZ, max_examples=60)
+@settings(FUZZ, max_examples=30)
 @given(seed=st.integers(0, 2**32), odd=st.booleans())
 def test_generated_packs_are_valid(tmp_path_factory, seed, odd):
     """The generator itself: what the other tests break must start out valid."""
