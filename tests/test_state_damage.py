@@ -310,3 +310,30 @@ def test_two_processes_saving_at_once_never_leave_a_partial_file(sdir, show_ids)
     assert [p.name for p in sdir.iterdir()] == ["state.json"], "temp files left behind"
     assert state.load_progress(show_ids[0], 3).warning is None
     assert reads >= 20, f"only {reads} reads happened during {time.perf_counter() - start:.1f}s of writes"
+
+
+# --- what is written to disk holds no story -------------------------------------------------
+
+def test_the_state_file_holds_positions_and_settings_only(sdir, capsys):
+    """Saved files are a spoiler surface too: after moves and a theme, only ids, positions
+    and the theme name are in the file — no name, title or fact of the pack."""
+    from companion.pack import load_pack
+    from leakcheck import dated_items
+
+    for value in ("1:end", "3:late", "2:mid"):
+        assert main(["progress", value, "--pack", str(MINI)]) == 0
+    state.save_setting("theme", "nord")
+    data = json.loads((sdir / "state.json").read_text())
+    assert data == {"version": 1, "progress": {"mini": "2:mid"}, "theme": "nord"}
+    raw = (sdir / "state.json").read_text()
+    assert not [i.text for i in dated_items(load_pack(MINI)) if i.text in raw]
+
+
+def test_the_package_writes_no_log():
+    """No log file anywhere: the only files written are the state file and screenshots
+    (the one logging call tunes aiohttp's access log in `serve`, which writes no file)."""
+    root = Path(__file__).resolve().parent.parent / "companion"
+    for path in root.rglob("*.py"):
+        text = path.read_text()
+        assert "FileHandler" not in text and "basicConfig" not in text, path
+        assert "logging" not in text or path.name == "serve.py", path
