@@ -257,3 +257,27 @@ def test_the_view_keeps_its_rules_even_on_unchecked_dates(tmp_path_factory, seed
         for ch in pack.characters:
             if ch.id not in visible:
                 assert json.dumps(ch.names[0].text)[1:-1] not in out, (seed, shuffle, position)
+
+
+def test_no_source_shown_at_a_position_names_what_is_hidden_there(real_pack):
+    """`s` shows the sources behind visible lines, URLs included; a URL's words (its slug)
+    must not name a character, alias or group that is still hidden at that position."""
+    import re
+
+    def words(text: str) -> str:
+        return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+    named = [i for ch in real_pack.characters for i in (*ch.names, *ch.groups)]
+    for position in all_positions(real_pack.episode_count):
+        view = View(real_pack, position)
+        items = [*(r.stages[-1] for r in view.relationships)]
+        for c in view.characters:
+            items += [*c.name_items, *c.facts, c.actor_item, c.role_item, c.status_item]
+        keys = {k for i in items if i is not None for k in i.sources}
+        known = words(" ".join(i.text for i in dated_items(real_pack) if i.at <= position))
+        for key in keys:
+            slug = f" {words(real_pack.sources[key].url)} "
+            for item in named:
+                hidden = words(item.text)
+                if item.at > position and len(hidden) > 5 and hidden not in known:
+                    assert f" {hidden} " not in slug, (position, key, item.text)

@@ -315,3 +315,17 @@ async def test_a_crash_report_never_shows_hidden_text(mini_pack, make_app, capfd
     leaked = find_leaks(report, probes(mini_pack, app.position,
                                        hidden_texts(mini_pack, app.position)))
     assert not leaked, f"the crash report shows hidden text: {leaked}"
+
+
+@pytest.mark.parametrize("position", ["1:end", "2:mid", "3:mid"])
+async def test_a_saved_screenshot_holds_nothing_hidden(mini_pack, make_app, tmp_path, position):
+    app = make_app(mini_pack, position, save=False, screenshot_dir=tmp_path)
+    walk = Walk(-1, "mini", (120, 40), Position.parse(position), ["ctrl+s"])
+    checker = _Checker(mini_pack)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for tab in ("1", "2", "3"):
+            await pilot.press(tab, "ctrl+s")
+            await pilot.pause()
+            checker.screenshot(app, walk)
+    assert checker.screenshots == 3
