@@ -69,10 +69,32 @@ async def timed(pilot, action: Callable[[], object | Awaitable[object]]) -> floa
 
 
 def press(app, key: str) -> None:
-    """Deliver one key press the way a terminal does (through the driver), without waiting."""
-    event = events.Key(key, key if len(key) == 1 else None)
+    """Deliver one key press the way a terminal does (through the driver), without waiting.
+
+    ``key`` is a key name (``down``, ``end``) or one printable character (``]``), translated
+    exactly as Textual's own ``Pilot.press`` does (``App._press_keys``): ``]`` becomes the key
+    ``right_square_bracket`` with the character ``]`` — a bare ``Key("]")`` would match no
+    binding and measure nothing. The event goes through the driver's ``send_message``, as a
+    terminal's input does.
+    """
+    import unicodedata
+
+    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    original = REPLACED_KEYS.get(key, key)
+    try:
+        char: str | None = unicodedata.lookup(_get_unicode_name_from_key(original))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    event = events.Key(key, char)
     event.set_sender(app)
-    app.post_message(event)
+    driver = app._driver
+    if driver is not None:
+        driver.send_message(event)
+    else:  # pragma: no cover - not running
+        app.post_message(event)
 
 
 @contextmanager

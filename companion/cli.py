@@ -287,7 +287,10 @@ def launch(args) -> int:
     import gc
 
     gc.freeze()
-    CompanionApp(pack=pack, position=position, first_run=first_run).run()
+    app = CompanionApp(pack=pack, position=position, first_run=first_run)
+    app.run()
+    app.flush_progress()  # the app saves a move just after drawing it; nothing is left behind
+    _warn(app.exit_warning)
     return 0
 
 

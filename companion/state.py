@@ -85,8 +85,13 @@ def load_progress(show_id: str, episodes: int | None = None) -> Loaded:
     return Loaded(position, True, None)
 
 
-def _write(data: dict) -> str | None:
-    """Atomic write: a temp file in the same folder, then os.replace. Returns a warning or None."""
+def _write(data: dict, durable: bool = True) -> str | None:
+    """Atomic write: a temp file in the same folder, then os.replace. Returns a warning or None.
+
+    ``durable``: fsync the data before the rename (the default). The TUI writes with
+    ``durable=False`` on its event loop and calls :func:`sync` from a background thread just
+    after, so a key press never waits for the disk; readers still only ever see a whole file.
+    """
     path = state_path()
     tmp_name = None
     try:
@@ -96,7 +101,8 @@ def _write(data: dict) -> str | None:
             json.dump(data, fh, indent=2, sort_keys=True)
             fh.write("\n")
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.replace(tmp_name, path)
         tmp_name = None
     except OSError as exc:
@@ -110,18 +116,38 @@ def _write(data: dict) -> str | None:
     return None
 
 
-def _update(mutate) -> str | None:
+def _update(mutate, durable: bool = True) -> str | None:
     data, _warning = _read()
     if not isinstance(data.get("progress"), dict):
         data["progress"] = {}
     data["version"] = 1
     mutate(data)
-    return _write(data)
+    return _write(data, durable)
 
 
-def save_progress(show_id: str, position: Position) -> str | None:
-    """Save; returns a warning line if it could not be saved (never raises for I/O)."""
-    return _update(lambda d: d["progress"].__setitem__(show_id, str(position)))
+def save_progress(show_id: str, position: Position, durable: bool = True) -> str | None:
+    """Save; returns a warning line if it could not be saved (never raises for I/O).
+
+    ``durable=False``: don't wait for the disk (see :func:`_write`); call :func:`sync` after.
+    """
+    return _update(lambda d: d["progress"].__setitem__(show_id, str(position)), durable)
+
+
+def sync() -> None:
+    """fsync the state file and its folder: makes earlier ``durable=False`` writes durable.
+    Never raises (a missing file or folder has nothing to sync)."""
+    path = state_path()
+    for target, flags in ((path, os.O_RDONLY), (path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))):
+        try:
+            fd = os.open(target, flags)
+        except OSError:
+            continue
+        try:
+            os.fsync(fd)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
 
 def load_setting(name: str) -> str | None:

@@ -14,8 +14,11 @@ from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.lazy import Lazy
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Header, TabbedContent, TabPane, Tabs
+from textual.widgets._header import HeaderTitle
 
 from companion.model import Pack
 from companion.progress import Position
@@ -73,6 +76,30 @@ class QuietFooter(Footer):
         await self.recompose()
 
 
+class QuietHeader(Header):
+    """Textual's Header, retitled in the same frame and without a layout pass.
+
+    The stock Header updates its title from an *async* watcher (one more refresh cycle after
+    a position change) with ``Static.update``'s default ``layout=True`` (one more layout of
+    the whole screen), though the title's size never depends on its text (``width: 100%``).
+    """
+
+    def _on_mount(self, event) -> None:
+        event.prevent_default()  # replaces Header._on_mount
+        Widget._on_mount(self, event)
+
+        def set_title() -> None:
+            try:
+                self.query_one(HeaderTitle).update(self.format_title(), layout=False)
+            except Exception:  # pragma: no cover - no screen while shutting down
+                pass
+
+        self.watch(self.app, "title", set_title)
+        self.watch(self.app, "sub_title", set_title)
+        self.watch(self.screen, "title", set_title)
+        self.watch(self.screen, "sub_title", set_title)
+
+
 def _no_blink_default() -> bool:
     return bool(os.environ.get("COMPANION_NO_BLINK"))
 
@@ -85,6 +112,11 @@ class CompanionApp(App[None]):
         "app.tcss", "characters.tcss", "relationships.tcss", "threads.tcss", "episodes.tcss",
         "news.tcss")]
     COMMANDS: ClassVar = {CommandsProvider, SearchProvider}
+
+    # As App's, minus the repaint: App.title/sub_title repaint the *whole screen* when set, on
+    # every position change; the Header watches them and redraws its own line anyway.
+    title: Reactive[str] = Reactive("", compute=False, repaint=False)
+    sub_title: Reactive[str] = Reactive("", compute=False, repaint=False)
     NOTIFICATION_TIMEOUT: ClassVar[float] = 6
     AUTO_FOCUS: ClassVar[str | None] = "#char-list"
 
@@ -133,13 +165,15 @@ class CompanionApp(App[None]):
         self._panes: dict[str, ViewPane] = {}
         self._toasts: dict[str, object] = {}
         self._tabbed: TabbedContent | None = None
+        self._unsaved: Position | None = None  # a position not written to disk yet
+        self._save_scheduled = False
         self.terminal_title = ""
         self.title = self.view.show_title
         self.sub_title = position.describe()
 
     # --- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield QuietHeader()
         with TabbedContent(id="tabs", initial="characters"):
             for i, (tab, label, _tip) in enumerate(TABS, start=1):
                 with TabPane(f"{i} {label}", id=tab):
@@ -379,13 +413,66 @@ class CompanionApp(App[None]):
         tab.label = f"5 New · {count}" if count else "5 New"  # type: ignore[assignment]
 
     def _save_progress(self) -> None:
+        """Save the position — just after the frame that shows it, and off the disk's clock.
+
+        The state file is replaced atomically (temp file + ``os.replace``) on the event loop
+        right after the next refresh, so the key press's frame never waits for it and several
+        moves before then are one write; the fsync that makes it durable runs in a
+        background thread (:meth:`_sync_soon`) — on a busy disk it took 5–20 ms. Nothing is
+        lost on quit: :meth:`flush_progress` runs (durably) when the app unmounts, and
+        ``companion`` calls it once more after the app has returned.
+        """
         if not self.save:
             return
+        self._unsaved = self.position
+        if not self._save_scheduled:
+            self._save_scheduled = True
+            if not self.call_after_refresh(self.flush_progress, False):
+                self.flush_progress()
+
+    def flush_progress(self, durable: bool = True) -> None:
+        """Write a position not saved yet (no-op when everything is saved)."""
+        self._save_scheduled = False
+        position, self._unsaved = self._unsaved, None
+        if position is not None:
+            from companion import state
+
+            warning = state.save_progress(self.pack.id, position, durable=durable)
+            if warning:
+                if self.is_running:
+                    self.say(warning, title="Progress not saved", severity="warning",
+                             timeout=10)
+                else:  # quitting: companion prints it once the terminal is back
+                    self.exit_warning = warning
+            elif not durable:
+                self._sync_soon()
+        if durable and self._syncer is not None:
+            self._syncer.shutdown(wait=True)  # earlier writes' fsyncs finish too
+            self._syncer = None
+
+    exit_warning: str | None = None
+    _syncer = None  # a one-thread executor for fsyncs
+    _sync_queued = False
+
+    def _sync_soon(self) -> None:
+        """fsync the state file from a background thread (one queued at a time)."""
+        if self._sync_queued:
+            return  # the queued one runs after this write: it covers it
+        if self._syncer is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._syncer = ThreadPoolExecutor(1, thread_name_prefix="companion-fsync")
+        self._sync_queued = True
+        self._syncer.submit(self._sync)
+
+    def _sync(self) -> None:  # in the fsync thread
         from companion import state
 
-        warning = state.save_progress(self.pack.id, self.position)
-        if warning:
-            self.say(warning, title="Progress not saved", severity="warning", timeout=10)
+        self._sync_queued = False  # a write after this line queues another sync
+        state.sync()
+
+    def on_unmount(self) -> None:
+        self.flush_progress()
 
     # --- titles -------------------------------------------------------------------------
     def _update_titles(self) -> None:

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
+from rich.segment import Segment
 from rich.text import Text
 from textual.containers import Container
+from textual.strip import Strip
+from textual.visual import RichVisual
+from textual.widgets import Static
 
 from companion.model import Item
 from companion.progress import FRIENDLY, Position
@@ -54,8 +58,130 @@ def truncate(text: str, width: int) -> str:
     return text[: max(0, width - 1)] + "…"
 
 
+class _RenderedOnce(RichVisual):
+    """A Rich renderable that is rendered once per width, not once per question.
+
+    Textual's own ``RichVisual`` renders the whole renderable to measure its height during
+    layout, and again to paint it: for a card or a list of changes made of ``Table.grid()``s
+    that is two full table layouts per update. This keeps the lines of the last render
+    (per width) and answers both from them. The painted result is exactly Textual's:
+    ``render_strips`` applies the widget's base style the way ``Widget.post_render`` does.
+    """
+
+    def __init__(self, widget, renderable) -> None:
+        super().__init__(widget, renderable)
+        self._lines_at: tuple[int, list[list[Segment]], int] | None = None
+
+    def _lines(self, width: int) -> tuple[list[list[Segment]], int]:
+        cached = self._lines_at
+        if cached is None or cached[0] != width:
+            from textual._context import active_app
+
+            app = active_app.get()
+            options = app.console_options.update_width(width).update(highlight=False)
+            segments = list(app.console.render(self._renderable, options))
+            height = sum(text.count("\n") for text, _, _ in segments)
+            lines = list(Segment.split_and_crop_lines(segments, width, include_new_lines=False,
+                                                      pad=False))
+            cached = self._lines_at = (width, lines, height)
+        return cached[1], cached[2]
+
+    def get_height(self, rules, width: int) -> int:
+        return self._lines(width)[1]
+
+    def render_strips(self, width: int, height: int | None, style, options) -> list[Strip]:
+        lines = self._lines(width)[0]
+        if height is not None:
+            lines = lines[:height]
+        widget = self._widget
+        from textual._context import active_app
+
+        base = active_app.get().console.get_style(style.rich_style)
+        link_style = widget.link_style if widget.auto_links else None
+        out = []
+        for line in lines:  # as textual.widget._Styled does to the rendered segments
+            if base:
+                line = [Segment(text, base + seg_style, None) for text, seg_style, _ in line]
+            if link_style:
+                line = [Segment(text, seg_style if seg_style._meta is None else
+                                (seg_style + link_style if "@click" in seg_style.meta
+                                 else seg_style), control)
+                        for text, seg_style, control in line if seg_style is not None]
+            out.append(Strip(line))
+        return out
+
+
+class RichStatic(Static):
+    """A ``Static`` for Rich content built from Tables/Groups: rendered once per update.
+
+    ``content`` stays the Rich renderable it was given (tests and tools read it); only the
+    visual is the render-once kind. :meth:`show` skips the update entirely when the caller's
+    ``key`` says the content is the same as what is already shown.
+    """
+
+    _once: tuple[object, RichVisual] | None = None
+    _key: object = None
+
+    @property
+    def visual(self):  # type: ignore[override]
+        content = self.content
+        once = self._once
+        if once is None or once[0] is not content:
+            if isinstance(content, (str, Text)) or not hasattr(content, "__rich_console__"):
+                return super().visual
+            once = self._once = (content, _RenderedOnce(self, content))
+        return once[1]
+
+    def _size_updated(self, size, virtual_size, container_size, layout: bool = True) -> bool:
+        # Textual lays the screen out a second time whenever an auto-height widget's size
+        # changes (its ``virtual_size`` reactive asks for a layout). This widget has no
+        # children and is not scrollable: the layout that sized it already placed everything
+        # (its container's scroll size included), so that second pass only costs time.
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
+
+    def show(self, key: object, build) -> None:
+        """Show ``build()`` unless ``key`` equals the key of what is shown now."""
+        if key is not None and key == self._key:
+            return
+        self.update(build())
+        self._key = key
+
+    def update(self, content="", *, layout: bool = True) -> None:
+        self._key = None
+        super().update(content, layout=layout)
+
+
+class Deferred:
+    """A Rich renderable built the first time it is measured or drawn — for content that a
+    hidden tab may never show (``Deferred(lambda: news(...))``)."""
+
+    def __init__(self, build) -> None:
+        self._build = build
+        self._built = None
+
+    @property
+    def renderable(self):
+        if self._built is None:
+            self._built = self._build()
+        return self._built
+
+    def __rich_console__(self, console, options):
+        yield self.renderable
+
+    def __rich_measure__(self, console, options):
+        from rich.measure import Measurement
+
+        return Measurement.get(console, options, self.renderable)
+
+
 class ViewPane(Container):
-    """A tab's content. Subclasses implement :meth:`refresh_view` from ``self.view`` only."""
+    """A tab's content. Subclasses implement :meth:`refresh_view` from ``self.view`` only.
+
+    Every tab, hidden ones included, is redrawn on every change (a hidden tab never holds
+    another position's text). That is cheap for hidden tabs: nothing hidden is laid out or
+    rendered, lists and Rich content are rebuilt only when what they say changes
+    (:meth:`set_options`, :meth:`RichStatic.show`), and all tabs share one layout pass.
+    """
 
     view: "View | None" = None
 
@@ -78,6 +204,18 @@ class ViewPane(Container):
     def show_view(self, view: "View") -> None:
         self.view = view
         self.refresh_view()
+
+    def set_options(self, option_list, signature: object, build) -> bool:
+        """``option_list.set_options(build())`` unless ``signature`` (what the options say)
+        is the same as last time: replacing the options throws away the list's rendered
+        lines and resets its scrolling. Returns whether the options were replaced."""
+        signatures = self.__dict__.setdefault("_list_signatures", {})
+        key = option_list.id
+        if key in signatures and signatures[key] == signature:
+            return False
+        option_list.set_options(build())
+        signatures[key] = signature
+        return True
 
     def refresh_view(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError

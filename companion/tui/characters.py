@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from companion.tui.base import ViewPane, cite, source_keys, uncertain
+from companion.tui.base import RichStatic, ViewPane, cite, source_keys, uncertain
 
 if TYPE_CHECKING:  # pragma: no cover
     from companion.view import CharacterView, View
@@ -109,6 +109,7 @@ class CharactersPane(ViewPane):
     main_id = "char-list"
 
     sources = False
+    _index: dict[str, int] = {}  # option id -> index, for the enabled options (people)
 
     def compose(self):
         with Horizontal():
@@ -117,7 +118,7 @@ class CharactersPane(ViewPane):
                 yield Static("", id="char-count", classes="count")
                 yield OptionList(id="char-list")
             with VerticalScroll(id="char-card", classes="detail"):
-                yield Static("", id="card-body")
+                yield RichStatic("", id="card-body")
 
     # --- drawing ------------------------------------------------------------------------
     def refresh_view(self) -> None:
@@ -137,40 +138,50 @@ class CharactersPane(ViewPane):
             count.update(Text(f"{len(shown)} matching"))
         else:
             count.update(Text(f"{total} character{'s' if total != 1 else ''}"))
-        options: list[Option] = []
-        if query.strip():
-            options = [Option(Text(c.name), id=c.id) for c in shown]
-        else:
-            by_group: dict[str, list] = {}
+        grouped = not query.strip()
+        by_group: dict[str, list] = {}
+        if grouped:
             for c in shown:
                 by_group.setdefault(c.group, []).append(c)
+        else:
+            by_group[""] = shown
+
+        def options() -> list[Option]:
+            out: list[Option] = []
+            if not grouped:
+                return [Option(Text(c.name), id=c.id) for c in shown]
             for group, members in by_group.items():
-                options.append(Option(Text(group, style="bold"), id=f"group:{group}",
-                                      disabled=True))
-                options.extend(Option(Text("  " + c.name), id=c.id) for c in members)
+                out.append(Option(Text(group, style="bold"), id=f"group:{group}",
+                                  disabled=True))
+                out.extend(Option(Text("  " + c.name), id=c.id) for c in members)
+            return out
+
+        signature = (grouped, tuple((g, tuple((c.id, c.name) for c in members))
+                                    for g, members in by_group.items()))
         ol = self.part("char-list", OptionList)
         with self.app.batch_update():
-            ol.set_options(options)
+            if self.set_options(ol, signature, options):
+                self._index = {o.id: i for i, o in enumerate(ol.options)
+                               if not o.disabled and o.id is not None}
             self._highlight(self.app.selected_character)  # type: ignore[attr-defined]
 
     def _highlight(self, char_id: str | None) -> None:
         ol = self.part("char-list", OptionList)
-        ids = [o.id for o in ol.options if not o.disabled]
-        if not ids:
+        index = self._index
+        if not index:
             return
-        if char_id not in ids:
-            char_id = ids[0]
+        if char_id not in index:
+            char_id = next(iter(index))
             self.app.selected_character = char_id  # type: ignore[attr-defined]
-        ol.highlighted = ol.get_option_index(char_id)
+        ol.highlighted = index[char_id]  # type: ignore[index]
 
     def _draw_card(self) -> None:
         view = self.view
         assert view is not None
-        body = self.part("card-body", Static)
+        body = self.part("card-body", RichStatic)
         cid = self.app.selected_character  # type: ignore[attr-defined]
         cv = view.character(cid) if cid else None
-        ol = self.part("char-list", OptionList)
-        visible_ids = {o.id for o in ol.options if not o.disabled}
+        visible_ids = self._index
         if not view.characters:
             body.update(Text("No characters yet — the show hasn't started.\n\n"
                              "Press ] to move on a checkpoint, or p to say where you are.",
@@ -183,19 +194,25 @@ class CharactersPane(ViewPane):
         if cv is None or cv.id not in visible_ids:
             body.update(Text("Pick someone on the left.", style="dim"))
             return
-        body.update(card(view, cv, self.sources))
+        # the card depends on the character as seen now, their relationships now, whether the
+        # current episode is finished (its "(so far)"), and the sources switch: unchanged,
+        # it is not rebuilt (nor laid out and painted again)
+        position = view.position
+        key = (id(view.pack), cv, tuple(view.relationships_of(cv.id)), self.sources,
+               position.episode, position.checkpoint == "end")
+        body.show(key, lambda: card(view, cv, self.sources))
 
     # --- selection ----------------------------------------------------------------------
     def select(self, char_id: str) -> None:
         """Show ``char_id``'s card (clearing a filter that hides them)."""
         if self.view is None or self.view.character(char_id) is None:
             return
-        ol = self.part("char-list", OptionList)
-        if char_id not in {o.id for o in ol.options}:
+        if char_id not in self._index:
             self.part("char-filter", Input).value = ""
             self._fill_list()
         self._highlight(char_id)
         self._draw_card()
+
 
     @on(OptionList.OptionHighlighted, "#char-list")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:

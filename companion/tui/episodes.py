@@ -13,7 +13,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from companion.progress import FRIENDLY
-from companion.tui.base import ViewPane, uncertain
+from companion.tui.base import RichStatic, ViewPane, uncertain
 
 if TYPE_CHECKING:  # pragma: no cover
     from companion.view import EpisodeView, View
@@ -53,7 +53,7 @@ class EpisodesPane(ViewPane):
                 yield Static("", id="ep-count", classes="count")
                 yield OptionList(id="ep-list")
             with VerticalScroll(id="ep-body", classes="detail"):
-                yield Static("", id="ep-detail")
+                yield RichStatic("", id="ep-detail")
 
     def refresh_view(self) -> None:
         view = self.view
@@ -61,14 +61,20 @@ class EpisodesPane(ViewPane):
         watched = sum(1 for e in view.episodes if e.state == "watched")
         self.part("ep-count", Static).update(
             Text(f"{view.episode_count} episodes · {watched} watched"))
-        options = []
-        for ep in view.episodes:
-            style = "dim" if ep.state == "unstarted" else ("bold" if ep.state == "current" else "")
-            options.append(Option(Text(f"{MARK[ep.state]} {ep.label}", style=style or ""),
-                                  id=str(ep.number)))
+
+        def build() -> list[Option]:
+            options = []
+            for ep in view.episodes:
+                style = "dim" if ep.state == "unstarted" else \
+                    ("bold" if ep.state == "current" else "")
+                options.append(Option(Text(f"{MARK[ep.state]} {ep.label}", style=style or ""),
+                                      id=str(ep.number)))
+            return options
+
+        signature = tuple((ep.number, ep.label, ep.state) for ep in view.episodes)
         ol = self.part("ep-list", OptionList)
         with self.app.batch_update():
-            ol.set_options(options)
+            self.set_options(ol, signature, build)
             self._highlight(self.app.selected_episode)  # type: ignore[attr-defined]
         self._draw()
 

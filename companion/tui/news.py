@@ -11,9 +11,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.containers import VerticalScroll
-from textual.widgets import Static
 
-from companion.tui.base import ViewPane
+from companion.tui.base import Deferred, RichStatic, ViewPane
 
 if TYPE_CHECKING:  # pragma: no cover
     from companion.progress import Position
@@ -95,11 +94,14 @@ class NewsPane(ViewPane):
     main_id = "news-body"
     def compose(self):
         with VerticalScroll(id="news-body", classes="detail"):
-            yield Static("", id="news-list")
+            yield RichStatic("", id="news-list")
 
     def refresh_view(self) -> None:
         app = self.app
         since, items = app.news()  # type: ignore[attr-defined]
         assert self.view is not None
-        self.part("news-list", Static).update(news(since, self.view.position, items))
+        now = self.view.position
+        # built when first drawn: while this tab is hidden, a move costs nothing here
+        self.part("news-list", RichStatic).show(
+            (since, now), lambda: Deferred(lambda: news(since, now, items)))
 

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from companion.tui.base import ViewPane, truncate, uncertain, when
+from companion.tui.base import RichStatic, ViewPane, truncate, uncertain, when
 
 if TYPE_CHECKING:  # pragma: no cover
     from companion.view import CharacterView, View
@@ -228,7 +228,7 @@ class RelationshipsPane(ViewPane):
             with VerticalScroll(id="rel-body", classes="detail"):
                 yield Static("", id="rel-title")
                 yield Static("", id="rel-map")
-                yield Static("", id="rel-detail")
+                yield RichStatic("", id="rel-detail")
 
     def _map_width(self) -> int:
         width = self.part("rel-body").size.width
@@ -237,32 +237,39 @@ class RelationshipsPane(ViewPane):
     def refresh_view(self) -> None:
         view = self.view
         assert view is not None
-        options = []
-        for c in view.characters:
-            n = len(view.relationships_of(c.id))
-            label = Text(c.name)
-            if n:
-                label.append(f" ·{n}", style="dim")
-            options.append(Option(label, id=c.id))
+        people = [(c.id, c.name, len(view.relationships_of(c.id))) for c in view.characters]
+
+        def options() -> list[Option]:
+            out = []
+            for cid, name, n in people:
+                label = Text(name)
+                if n:
+                    label.append(f" ·{n}", style="dim")
+                out.append(Option(label, id=cid))
+            return out
+
         total = len(view.relationships)
         self.part("rel-count", Static).update(
             Text(f"{total} relationship{'s' if total != 1 else ''} known"
                  if total else "No relationships yet"))
         ol = self.part("rel-people", OptionList)
         with self.app.batch_update():
-            ol.set_options(options)
+            if self.set_options(ol, tuple(people), options):
+                self._index = {cid: i for i, (cid, _, _) in enumerate(people)}
             self._highlight(self.app.selected_character)  # type: ignore[attr-defined]
         self._draw()
 
+    _index: dict[str, int] = {}  # option id -> index
+
     def _highlight(self, char_id: str | None) -> None:
         ol = self.part("rel-people", OptionList)
-        ids = [o.id for o in ol.options]
-        if not ids:
+        index = self._index
+        if not index:
             return
-        if char_id not in ids:
-            char_id = ids[0]
+        if char_id not in index:
+            char_id = next(iter(index))
             self.app.selected_character = char_id  # type: ignore[attr-defined]
-        ol.highlighted = ids.index(char_id)
+        ol.highlighted = index[char_id]  # type: ignore[index]
 
     def _draw(self) -> None:
         view = self.view

@@ -19,7 +19,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from companion.progress import CHECKPOINTS, Position
-from companion.tui.base import ViewPane, truncate, uncertain, when
+from companion.tui.base import RichStatic, ViewPane, truncate, uncertain, when
 
 if TYPE_CHECKING:  # pragma: no cover
     from companion.view import ThreadView, View
@@ -165,7 +165,7 @@ class ThreadsPane(ViewPane):
                 yield OptionList(id="thr-list")
             with VerticalScroll(id="thr-body", classes="detail"):
                 yield Timeline(id="thr-timeline")
-                yield Static("", id="thr-detail")
+                yield RichStatic("", id="thr-detail")
 
     def refresh_view(self) -> None:
         view = self.view
@@ -175,18 +175,23 @@ class ThreadsPane(ViewPane):
         count = self.part("thr-count", Static)
         count.update(Text(f"{len(open_)} open · {len(done)} resolved" if view.threads
                           else "No threads yet"))
-        options: list[Option] = []
-        if open_:
-            options.append(Option(Text(f"Open · {len(open_)}", style="bold"),
-                                  id="hdr:open", disabled=True))
-            options.extend(Option(Text("  " + t.title), id=t.id) for t in open_)
-        if done:
-            options.append(Option(Text(f"Resolved · {len(done)}", style="bold"),
-                                  id="hdr:resolved", disabled=True))
-            options.extend(Option(Text("  ✓ " + t.title), id=t.id) for t in done)
+
+        def build() -> list[Option]:
+            options: list[Option] = []
+            if open_:
+                options.append(Option(Text(f"Open · {len(open_)}", style="bold"),
+                                      id="hdr:open", disabled=True))
+                options.extend(Option(Text("  " + t.title), id=t.id) for t in open_)
+            if done:
+                options.append(Option(Text(f"Resolved · {len(done)}", style="bold"),
+                                      id="hdr:resolved", disabled=True))
+                options.extend(Option(Text("  ✓ " + t.title), id=t.id) for t in done)
+            return options
+
+        signature = (tuple((t.id, t.title) for t in open_), tuple((t.id, t.title) for t in done))
         ol = self.part("thr-list", OptionList)
         with self.app.batch_update():
-            ol.set_options(options)
+            self.set_options(ol, signature, build)
             self._highlight(self.app.selected_thread)  # type: ignore[attr-defined]
         self._draw()
 
