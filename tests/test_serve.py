@@ -209,7 +209,11 @@ def test_ctrl_c_with_a_browser_connected_stops_everything_quietly():
                 assert b"Simon Greene" in await _screen_bytes(ws, b"Simon Greene")
                 return served.stop()  # SIGINT to the server and the app it started
 
-    rc, out, err = asyncio.run(connect_then_interrupt())
+    try:
+        rc, out, err = asyncio.run(connect_then_interrupt())
+    finally:
+        if served.proc.poll() is None:  # failed before the interrupt: leave nothing running
+            served.stop()
     assert rc == 0
     assert "Traceback" not in out + err, out + err
     assert err == ""
