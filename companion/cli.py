@@ -287,7 +287,7 @@ def launch(args) -> int:
     import gc
 
     gc.freeze()
-    app = CompanionApp(pack=pack, position=position, first_run=first_run)
+    app = CompanionApp(pack=pack, position=position, first_run=first_run, freeze_gc=True)
     app.run()
     app.flush_progress()  # the app saves a move just after drawing it; nothing is left behind
     _warn(app.exit_warning)

@@ -144,8 +144,13 @@ class CompanionApp(App[None]):
 
     def __init__(self, pack: Pack, position: Position, first_run: bool = False, *,
                  save: bool = True, screenshot_dir: str | os.PathLike | None = None,
-                 cursor_blink: bool | None = None, **kwargs):
+                 cursor_blink: bool | None = None, freeze_gc: bool = False, **kwargs):
         super().__init__(**kwargs)
+        # freeze_gc (``companion`` sets it): once every tab is mounted, move everything alive
+        # out of the cyclic GC's way (gc.freeze), as ``companion`` does with the pack before
+        # the app starts. The widgets live as long as the app; without this, full
+        # collections rescanning them stalled key presses (20–200 ms at the 100× scale).
+        self.freeze_gc = freeze_gc
         position.check_within(pack.episode_count)
         self.pack = pack
         self.position = position
@@ -224,6 +229,10 @@ class CompanionApp(App[None]):
             self._panes.pop(tab, None)
         else:
             self._panes[tab] = pane
+            if self.freeze_gc and len(self._panes) == len(TABS):
+                import gc
+
+                self.call_after_refresh(gc.freeze)
 
     @property
     def tabbed(self) -> TabbedContent:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from rich.segment import Segment
 from rich.text import Text
-from textual.containers import Container
+from textual.containers import Container, VerticalScroll
 from textual.strip import Strip
 from textual.visual import RichVisual
 from textual.widgets import Static
@@ -149,6 +149,20 @@ class RichStatic(Static):
     def update(self, content="", *, layout: bool = True) -> None:
         self._key = None
         super().update(content, layout=layout)
+
+
+class DetailScroll(VerticalScroll):
+    """The scrolling detail side of a tab, without Textual's second layout pass.
+
+    When the content's height changes, Textual lays the whole screen out once to size it and
+    then, because the container's ``virtual_size`` reactive asks for it, once more. The first
+    pass already placed everything; a scrollbar appearing or going still asks for its own
+    layout (``show_vertical_scrollbar``). This is the ``layout=False`` path Textual itself
+    takes when only scrolling changed.
+    """
+
+    def _size_updated(self, size, virtual_size, container_size, layout: bool = True) -> bool:
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
 
 
 class Deferred:

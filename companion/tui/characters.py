@@ -8,11 +8,11 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import on
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from companion.tui.base import RichStatic, ViewPane, cite, source_keys, uncertain
+from companion.tui.base import DetailScroll, RichStatic, ViewPane, cite, source_keys, uncertain
 
 if TYPE_CHECKING:  # pragma: no cover
     from companion.view import CharacterView, View
@@ -117,7 +117,7 @@ class CharactersPane(ViewPane):
                 yield Input(placeholder="/ to filter by name", id="char-filter")
                 yield Static("", id="char-count", classes="count")
                 yield OptionList(id="char-list")
-            with VerticalScroll(id="char-card", classes="detail"):
+            with DetailScroll(id="char-card", classes="detail"):
                 yield RichStatic("", id="card-body")
 
     # --- drawing ------------------------------------------------------------------------

@@ -8,12 +8,12 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import on
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from companion.progress import FRIENDLY
-from companion.tui.base import RichStatic, ViewPane, uncertain
+from companion.tui.base import DetailScroll, RichStatic, ViewPane, uncertain
 
 if TYPE_CHECKING:  # pragma: no cover
     from companion.view import EpisodeView, View
@@ -52,7 +52,7 @@ class EpisodesPane(ViewPane):
             with Vertical(id="ep-side", classes="side"):
                 yield Static("", id="ep-count", classes="count")
                 yield OptionList(id="ep-list")
-            with VerticalScroll(id="ep-body", classes="detail"):
+            with DetailScroll(id="ep-body", classes="detail"):
                 yield RichStatic("", id="ep-detail")
 
     def refresh_view(self) -> None:

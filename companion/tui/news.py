@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.containers import VerticalScroll
 
-from companion.tui.base import Deferred, RichStatic, ViewPane
+from companion.tui.base import Deferred, DetailScroll, RichStatic, ViewPane
 
 if TYPE_CHECKING:  # pragma: no cover
     from companion.progress import Position
@@ -93,7 +92,7 @@ class NewsPane(ViewPane):
 
     main_id = "news-body"
     def compose(self):
-        with VerticalScroll(id="news-body", classes="detail"):
+        with DetailScroll(id="news-body", classes="detail"):
             yield RichStatic("", id="news-list")
 
     def refresh_view(self) -> None:

@@ -15,11 +15,11 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import on
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from companion.tui.base import RichStatic, ViewPane, truncate, uncertain, when
+from companion.tui.base import DetailScroll, RichStatic, ViewPane, truncate, uncertain, when
 
 if TYPE_CHECKING:  # pragma: no cover
     from companion.view import CharacterView, View
@@ -225,7 +225,7 @@ class RelationshipsPane(ViewPane):
             with Vertical(id="rel-side", classes="side"):
                 yield Static("", id="rel-count", classes="count")
                 yield OptionList(id="rel-people")
-            with VerticalScroll(id="rel-body", classes="detail"):
+            with DetailScroll(id="rel-body", classes="detail"):
                 yield Static("", id="rel-title")
                 yield Static("", id="rel-map")
                 yield RichStatic("", id="rel-detail")

@@ -12,14 +12,14 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import on
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from companion.progress import CHECKPOINTS, Position
-from companion.tui.base import RichStatic, ViewPane, truncate, uncertain, when
+from companion.tui.base import DetailScroll, RichStatic, ViewPane, truncate, uncertain, when
 
 if TYPE_CHECKING:  # pragma: no cover
     from companion.view import ThreadView, View
@@ -163,7 +163,7 @@ class ThreadsPane(ViewPane):
             with Vertical(id="thr-side", classes="side"):
                 yield Static("", id="thr-count", classes="count")
                 yield OptionList(id="thr-list")
-            with VerticalScroll(id="thr-body", classes="detail"):
+            with DetailScroll(id="thr-body", classes="detail"):
                 yield Timeline(id="thr-timeline")
                 yield RichStatic("", id="thr-detail")
 
