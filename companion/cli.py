@@ -148,7 +148,8 @@ def _current(args, pack) -> Position:
 def _console():
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    # pack text is data, never Rich markup or :emoji: codes ("[bold]" in a name prints as is)
+    return Console(highlight=False, soft_wrap=False, markup=False, emoji=False)
 
 
 def cmd_progress(args) -> int:

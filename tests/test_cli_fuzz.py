@@ -256,11 +256,6 @@ def test_every_show_command_on_generated_packs(tmp_path_factory, capsys, monkeyp
     assert not leaked, (seed, position, leaked)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "render.py bug (not mine to fix): `show characters` on a terminal of 100+ columns puts pack "
-    "text into a rich Table as plain str, which Rich parses as markup — a name like "
-    "'Alice [/x] Moon' raises MarkupError (a traceback); '[bold]' styles instead of printing. "
-    "Fix: pass Text(...) cells (or markup escaping) in render.characters."))
 def test_pack_text_that_looks_like_markup_is_printed_as_text(tmp_path, capsys, monkeypatch):
     import shutil
 
@@ -272,4 +267,6 @@ def test_pack_text_that_looks_like_markup_is_printed_as_text(tmp_path, capsys, m
     for width in ("60", "200"):
         monkeypatch.setenv("COLUMNS", width)
         code, out, err = run(capsys, ["show", "characters", "--pack", str(pack), "-e", "1"])
+        assert code == 0 and "Alice [/x] Moon" in out and "Worried [bold]sister" in out, width
+        code, out, err = run(capsys, ["show", "character", "alice", "--pack", str(pack), "-e", "1"])
         assert code == 0 and "Alice [/x] Moon" in out and "Worried [bold]sister" in out, width
