@@ -320,8 +320,12 @@ def changes(pack: Pack, old: Position, new: Position) -> list[Change]:
             out.append(Change(ch.appears.at, "character", cv.name,
                               cv.role_item.text if fresh(cv.role_item) and cv.role_item else "",
                               ch.appears.sources, ch.appears.confidence))
+        intro = next((n for n in reversed(ch.names)
+                      if n.kind == "name" and n.at == ch.appears.at), None)
         for n in ch.names:
-            if fresh(n) and not (fresh(ch.appears) and n.at == ch.appears.at and n.kind == "name"):
+            # the name a new face is introduced by (the last name dated at its appearance)
+            # is said by its "character" line; any other name dated then gets its own line
+            if fresh(n) and not (fresh(ch.appears) and n is intro):
                 out.append(Change(n.at, "name" if n.kind == "name" else "alias", cv.name, n.text,
                                   n.sources, n.confidence))
         if fresh(ch.actor):

@@ -174,11 +174,13 @@ def test_new_since_last_time_is_exactly_what_lies_between(tmp_path_factory, seed
     middle = positions[(i + j) // 2]
     assert shape(found) == shape(changes(pack, old, middle)) + shape(changes(pack, middle, new))
     # and one line per piece revealed in between: a character's line for each appearance,
-    # into which every name (kind: name) dated at that very appearance is folded
+    # into which the name it is introduced by (the last kind: name dated at that appearance)
+    # is folded; any other name dated at that very appearance keeps a line of its own
     revealed_now = [x for x in dated_items(pack) if old < x.at <= new]
     appearances = [ch for ch in pack.characters if old < ch.appears.at <= new]
-    folded = [n for ch in appearances for n in ch.names
-              if n.kind == "name" and n.at == ch.appears.at]
+    folded = [[n for n in ch.names if n.kind == "name" and n.at == ch.appears.at][-1:]
+              for ch in appearances]
+    folded = [n for names in folded for n in names]
     assert len(found) == len(revealed_now) - len(folded) + len(appearances)
 
 
