@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,13 +117,43 @@ def _write(data: dict, durable: bool = True) -> str | None:
     return None
 
 
+@contextmanager
+def _locked():
+    """Hold an exclusive lock on the state folder while reading, changing and rewriting the
+    file, so two processes (two browser tabs of ``companion serve``, a CLI and the TUI) never
+    lose each other's change. (The folder, not the file: the file is replaced on every save.)
+    Best effort: no lock where one cannot be had (no fcntl, no folder yet and none can be made)
+    — the write itself still reports its own failure."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    folder = state_path().parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:  # pragma: no cover - a filesystem without locks
+            pass
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 def _update(mutate, durable: bool = True) -> str | None:
-    data, _warning = _read()
-    if not isinstance(data.get("progress"), dict):
-        data["progress"] = {}
-    data["version"] = 1
-    mutate(data)
-    return _write(data, durable)
+    with _locked():
+        data, _warning = _read()
+        if not isinstance(data.get("progress"), dict):
+            data["progress"] = {}
+        data["version"] = 1
+        mutate(data)
+        return _write(data, durable)
 
 
 def save_progress(show_id: str, position: Position, durable: bool = True) -> str | None:

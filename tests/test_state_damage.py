@@ -307,6 +307,12 @@ def test_two_processes_saving_at_once_never_leave_a_partial_file(sdir, show_ids)
     # the last writer wins: the file holds one of the positions that were written, whole
     written = {str(p) for p in all_positions(3)}
     assert set(data["progress"].values()) <= written and data["progress"]
+    # saves are read-change-write under a lock: neither writer's last save was undone
+    if show_ids[0] != show_ids[1]:
+        positions = all_positions(3)
+        last = {show: str(positions[((saves - 1) * 7 + i) % len(positions)])
+                for i, show in enumerate(show_ids)}
+        assert data["progress"] == last, (data, last)
     assert [p.name for p in sdir.iterdir()] == ["state.json"], "temp files left behind"
     assert state.load_progress(show_ids[0], 3).warning is None
     assert reads >= 20, f"only {reads} reads happened during {time.perf_counter() - start:.1f}s of writes"
