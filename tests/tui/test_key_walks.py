@@ -286,11 +286,6 @@ async def test_random_key_walk_never_crashes_and_never_shows_hidden_text(seed, m
     assert done == steps and glass == steps + 1 and full >= 1
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "TUI bug for the lead: Textual's crash report (App._fatal_error) prints a traceback with "
-    "show_locals=True, so a crash inside View code prints the pack's Character/Pack objects — "
-    "every future name and fact. Fix: override CompanionApp._fatal_error to render "
-    "rich.traceback.Traceback(show_locals=False)."))
 async def test_a_crash_report_never_shows_hidden_text(mini_pack, make_app, capfd, monkeypatch):
     """If the app ever crashes, the report it prints must not be a spoiler either."""
     from companion import view as view_module
