@@ -578,6 +578,21 @@ class CompanionApp(App[None]):
         self.last_screenshot = saved
         self.say(saved, title="Screenshot saved")
 
+    # --- crashes ------------------------------------------------------------------------
+    def _fatal_error(self) -> None:
+        """Textual's crash report, but without local variables: they hold the pack (every
+        future name and fact), and a crash report must not be a spoiler either. (Overrides
+        a private method of the pinned Textual, 8.2.8; tests/tui/test_key_walks.py checks it.)"""
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options)))
+        self._close_messages_no_wait()
+
     # --- palette ------------------------------------------------------------------------
     def palette_commands(self) -> Iterable[tuple[str, str, Callable[[], object]]]:
         yield ("Set progress", "Pick an episode and how far into it you are", self.action_pick)
