@@ -154,15 +154,15 @@ def test_browser_shows_what_is_due_and_nothing_later(tmp_path):
             try:
                 page, screen = _open(browser, served.url + "/")
                 # the saved position, on the characters tab, with its first character's card
-                text = screen.wait_for("1 Characters", "Simon Greene", late.describe())
+                # (the footer's keys too, though a page starts without the app's focus)
+                text = screen.wait_for("1 Characters", "Simon Greene", late.describe(), "q Quit")
                 _assert_no_leaks(text, pack, late)
                 for name in arrivals:
                     assert name not in text
 
                 # one checkpoint forward, typed into the page like a person would: focus the
-                # terminal (as a click does); the footer's keys show once the app has focus
+                # terminal (as a click does), then the key
                 page.locator(".xterm-helper-textarea").focus()
-                screen.wait_for("q Quit")
                 page.keyboard.press("]")
                 text = screen.wait_for(end.describe(), "Simon Greene", *arrivals)
                 _assert_no_leaks(text, pack, end)

@@ -58,7 +58,9 @@ class QuietFooter(Footer):
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True
-        if not screen.app.app_focus:
+        # like Textual's Footer, keep the keys as they are while the app is out of focus —
+        # but build them once even then: a browser page (companion serve) starts unfocused
+        if not screen.app.app_focus and self._signature is not None:
             return
         if self.is_attached and screen is self.screen and not self._pending:
             self._pending = True
@@ -419,7 +421,9 @@ class CompanionApp(App[None]):
             tab = self.tabbed.get_tab("new")
         except Exception:  # pragma: no cover - during shutdown
             return
-        tab.label = f"5 New · {count}" if count else "5 New"  # type: ignore[assignment]
+        label = f"5 New · {count}" if count else "5 New"
+        if tab.label.plain != label:  # (setting it always lays the tabs out again)
+            tab.label = label  # type: ignore[assignment]
 
     def _save_progress(self) -> None:
         """Save the position — just after the frame that shows it, and off the disk's clock.
