@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks import genpack
-from benchmarks.tuitools import like_launch, press, settle, timed
+from benchmarks.tuitools import like_launch, press, settle, timed, timed_frame
 
 
 @contextmanager
@@ -178,8 +178,9 @@ class TuiScaleResult:
     characters_shown: int
     first_frame_s: float  # run_test start -> the Characters tab first painted
     all_tabs_s: float  # run_test start -> every lazy tab mounted and idle
-    cursor_s: list[float] = field(default_factory=list)  # one "down" each
-    end_s: float = 0.0  # "end": to the last of the list
+    cursor_s: list[float] = field(default_factory=list)  # one "down" each, to the new card
+    cursor_idle_s: list[float] = field(default_factory=list)  # the same, until idle
+    end_s: float = 0.0  # "end": to the last of the list (to the new card)
     page_s: float = 0.0  # "pageup"
     switch_s: list[float] = field(default_factory=list)  # position changes at this scale
 
@@ -187,12 +188,12 @@ class TuiScaleResult:
 async def _tui_scale(pack, moves: int, switches: int, size: tuple[int, int]) -> TuiScaleResult:
     from textual.screen import Screen
 
-    from companion.progress import Position
     from companion.tui import CompanionApp
     from companion.view import View
 
     position = pack.last_position
-    app = CompanionApp(pack=pack, position=position, cursor_blink=False)
+    # as `companion` starts it (cli.launch): gc frozen after loading, and again once mounted
+    app = CompanionApp(pack=pack, position=position, cursor_blink=False, freeze_gc=True)
     app.animation_level = "none"
     first: list[float] = []
     original = Screen._compositor_refresh
@@ -220,10 +221,18 @@ async def _tui_scale(pack, moves: int, switches: int, size: tuple[int, int]) -> 
             await settle(pilot)
             result = TuiScaleResult(len(View(pack, position).characters),
                                     (first[0] - t0) if first else float("nan"), all_tabs)
+            async def key(name: str) -> tuple[float, float]:
+                # to the frame showing the newly selected character's card, and to idle
+                before = app.selected_character
+                return await timed_frame(pilot, lambda: press(app, name),
+                                         lambda: app.selected_character != before)
+
             for _ in range(moves):
-                result.cursor_s.append(await timed(pilot, lambda: press(app, "down")))
-            result.end_s = await timed(pilot, lambda: press(app, "end"))
-            result.page_s = await timed(pilot, lambda: press(app, "pageup"))
+                frame, idle = await key("down")
+                result.cursor_s.append(frame)
+                result.cursor_idle_s.append(idle)
+            result.end_s = (await key("end"))[0]
+            result.page_s = (await key("pageup"))[0]
             # a few position changes at this scale, back and forth near the end
             here = position
             for i in range(switches):

@@ -1,12 +1,15 @@
 """Episode switch: from a progress change to the re-filtered, re-drawn tab, in-process.
 
-The TUI changes position through ``CompanionApp.move_to(position)`` (what ``]``/``[``, the
-picker and the palette all end in): it saves progress, builds a new View, hands it to every
-mounted tab and notes what's new. One sample is the wall time from calling ``move_to`` until the
-app has processed every message that caused and painted the screen (:func:`tuitools.settle`).
+A sweep presses ``]`` checkpoint by checkpoint from ``1:start`` to the last ``N:end`` and then
+``[`` back, so every position and both directions are measured, with the chosen tab in front.
+Each key is delivered as a terminal's would be (:func:`tuitools.press`) and goes through the
+app's bindings to ``CompanionApp.move_to`` (what ``]``/``[``, the picker and the palette all
+end in): a new View, every tab told, progress saved, the "N new things" toast.
 
-A sweep walks checkpoint by checkpoint from ``1:start`` to the last ``N:end`` and back, so
-every position and both directions are measured; it runs with the chosen tab in front.
+One sample has two times (:func:`tuitools.timed_frame`): **to frame** — from the key to the
+end of the first screen update painted after the position changed, i.e. the re-filtered,
+re-rendered current tab on the glass (the target); **to idle** — until everything the key
+caused is done and painted (the toast, the progress write, scrollbars).
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from benchmarks.tuitools import like_launch, settle, timed
+from benchmarks.tuitools import like_launch, press, settle, timed_frame
 
 
 @contextmanager
@@ -37,8 +40,10 @@ def isolated_state():
 
 @dataclass
 class SwitchResult:
-    samples: list[float]  # seconds, one per position change
-    by_tab: dict[str, list[float]]
+    samples: list[float]  # seconds to the frame, one per position change
+    idle: list[float]  # seconds until idle, same order
+    by_tab: dict[str, list[float]]  # to frame
+    idle_by_tab: dict[str, list[float]]
 
 
 def _sweep(episodes: int):
@@ -54,28 +59,37 @@ async def _measure(pack, tabs: tuple[str, ...], sweeps: int, size: tuple[int, in
     from companion.tui import CompanionApp
 
     start = Position(1, "start")
-    app = CompanionApp(pack=pack, position=start, cursor_blink=False)
+    # as `companion` starts it (cli.launch): gc frozen after loading, and again once mounted
+    app = CompanionApp(pack=pack, position=start, cursor_blink=False, freeze_gc=True)
     app.animation_level = "none"
     by_tab: dict[str, list[float]] = {}
+    idle_by_tab: dict[str, list[float]] = {}
     async with app.run_test(size=size) as pilot:
         await pilot.pause()  # every lazy tab mounted
         await settle(pilot)
         for tab in tabs:
             app.action_show_tab(tab)
             await settle(pilot)
-            samples: list[float] = []
+            frames: list[float] = []
+            idles: list[float] = []
             for _ in range(sweeps):
                 route = _sweep(pack.episode_count)
                 if limit is not None:
                     route = route[:limit]
                 for position in route:
-                    samples.append(await timed(pilot, lambda p=position: app.move_to(p)))
+                    key = "]" if position > app.position else "["
+                    frame, idle = await timed_frame(
+                        pilot, lambda k=key: press(app, k),
+                        lambda p=position: app.position == p)
+                    frames.append(frame)
+                    idles.append(idle)
                 if app.position != start:
                     app.move_to(start)
                     await settle(pilot)
-            by_tab[tab] = samples
-    all_samples = [s for values in by_tab.values() for s in values]
-    return SwitchResult(all_samples, by_tab)
+            by_tab[tab] = frames
+            idle_by_tab[tab] = idles
+    return SwitchResult([s for v in by_tab.values() for s in v],
+                        [s for v in idle_by_tab.values() for s in v], by_tab, idle_by_tab)
 
 
 def measure_switch(pack, tabs: tuple[str, ...] = ("characters",), sweeps: int = 1,

@@ -68,6 +68,43 @@ async def timed(pilot, action: Callable[[], object | Awaitable[object]]) -> floa
     return time.perf_counter() - t0
 
 
+async def timed_frame(pilot, action: Callable[[], object],
+                      shown: Callable[[], bool]) -> tuple[float, float]:
+    """(to frame, to idle), in seconds, from calling ``action``.
+
+    *To frame*: until the end of the first screen update (compositor refresh) that happens
+    once ``shown()`` is true — i.e. the first frame painted after the app has applied the
+    change (``shown`` tests the app's state: a new position, a new selected character), which
+    is what the viewer waits for. *To idle*: until :func:`settle` — everything the change
+    caused, including work after that frame (a toast sliding in, saving progress, a
+    scrollbar). Both include posting the key and the app's handling of it.
+    """
+    from textual.screen import Screen
+
+    app = pilot.app
+    seen: list[float] = []
+    original = Screen._compositor_refresh
+
+    def hook(screen) -> None:
+        original(screen)
+        if not seen and screen is app.screen and shown():
+            seen.append(time.perf_counter())
+
+    Screen._compositor_refresh = hook  # type: ignore[method-assign]
+    try:
+        t0 = time.perf_counter()
+        result = action()
+        if hasattr(result, "__await__"):
+            await result  # type: ignore[misc]
+        await settle(pilot)
+        idle = time.perf_counter() - t0
+    finally:
+        Screen._compositor_refresh = original  # type: ignore[method-assign]
+    if not seen:
+        raise RuntimeError("the change never reached the screen")
+    return seen[0] - t0, idle
+
+
 def press(app, key: str) -> None:
     """Deliver one key press the way a terminal does (through the driver), without waiting.
 

@@ -50,6 +50,16 @@ def cite(item: Item | None) -> Text:
     return Text(f"  [{', '.join(item.sources)}]", style="dim italic")
 
 
+def set_text(static, text: Text) -> None:
+    """``static.update(text)`` unless it already shows exactly that: an update always costs a
+    layout pass of the screen, and a count line is usually the same after a move."""
+    old = static.content
+    if isinstance(old, Text) and old.plain == text.plain and old.style == text.style \
+            and old.spans == text.spans:
+        return
+    static.update(text)
+
+
 def truncate(text: str, width: int) -> str:
     if width <= 0:
         return ""

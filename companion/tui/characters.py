@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from companion.tui.base import DetailScroll, RichStatic, ViewPane, cite, source_keys, uncertain
+from companion.tui.base import DetailScroll, RichStatic, ViewPane, cite, set_text, source_keys, uncertain
 
 if TYPE_CHECKING:  # pragma: no cover
     from companion.view import CharacterView, View
@@ -133,11 +133,11 @@ class CharactersPane(ViewPane):
         total = len(view.characters)
         count = self.part("char-count", Static)
         if not total:
-            count.update(Text("No characters yet"))
+            set_text(count, Text("No characters yet"))
         elif query.strip():
-            count.update(Text(f"{len(shown)} matching"))
+            set_text(count, Text(f"{len(shown)} matching"))
         else:
-            count.update(Text(f"{total} character{'s' if total != 1 else ''}"))
+            set_text(count, Text(f"{total} character{'s' if total != 1 else ''}"))
         grouped = not query.strip()
         by_group: dict[str, list] = {}
         if grouped:

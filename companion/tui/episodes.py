@@ -13,7 +13,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from companion.progress import FRIENDLY
-from companion.tui.base import DetailScroll, RichStatic, ViewPane, uncertain
+from companion.tui.base import DetailScroll, RichStatic, ViewPane, set_text, uncertain
 
 if TYPE_CHECKING:  # pragma: no cover
     from companion.view import EpisodeView, View
@@ -59,8 +59,8 @@ class EpisodesPane(ViewPane):
         view = self.view
         assert view is not None
         watched = sum(1 for e in view.episodes if e.state == "watched")
-        self.part("ep-count", Static).update(
-            Text(f"{view.episode_count} episodes · {watched} watched"))
+        set_text(self.part("ep-count", Static),
+                 Text(f"{view.episode_count} episodes · {watched} watched"))
 
         def build() -> list[Option]:
             options = []

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from companion.tui.base import DetailScroll, RichStatic, ViewPane, truncate, uncertain, when
+from companion.tui.base import DetailScroll, RichStatic, ViewPane, set_text, truncate, uncertain, when
 
 if TYPE_CHECKING:  # pragma: no cover
     from companion.view import CharacterView, View
@@ -249,9 +249,9 @@ class RelationshipsPane(ViewPane):
             return out
 
         total = len(view.relationships)
-        self.part("rel-count", Static).update(
-            Text(f"{total} relationship{'s' if total != 1 else ''} known"
-                 if total else "No relationships yet"))
+        set_text(self.part("rel-count", Static),
+                 Text(f"{total} relationship{'s' if total != 1 else ''} known"
+                      if total else "No relationships yet"))
         ol = self.part("rel-people", OptionList)
         with self.app.batch_update():
             if self.set_options(ol, tuple(people), options):
@@ -260,6 +260,7 @@ class RelationshipsPane(ViewPane):
         self._draw()
 
     _index: dict[str, int] = {}  # option id -> index
+    _drawn: tuple | None = None  # what the person map and details show now
 
     def _highlight(self, char_id: str | None) -> None:
         ol = self.part("rel-people", OptionList)
@@ -280,6 +281,7 @@ class RelationshipsPane(ViewPane):
         detail = self.part("rel-detail", Static)
         width = self._map_width()
         if self.cast:
+            self._drawn = None
             title.update(Text("Cast map — who is connected to whom, as of now  (m: back)",
                               style="bold"))
             picture.update(cast_map(view, width))
@@ -290,11 +292,19 @@ class RelationshipsPane(ViewPane):
         if cv is None and view.characters:
             cv = view.characters[0]
         if cv is None:
+            self._drawn = None
             title.update(Text("No one yet — the show hasn't started.", style="dim"))
             picture.update("")
             detail.update("")
             return
-        n = len(view.relationships_of(cv.id))
+        rels = view.relationships_of(cv.id)
+        # title, map and details depend on this person as seen now, their relationships now
+        # and the width only: when none of that changed (most moves), nothing is redrawn
+        drawn = (id(view.pack), cv, tuple(rels), width)
+        if drawn == self._drawn:
+            return
+        self._drawn = drawn
+        n = len(rels)
         title.update(Text.assemble((cv.name, "bold"),
                                    f" · {n} relationship{'s' if n != 1 else ''}",
                                    ("   (m: cast map)", "dim")))

@@ -19,7 +19,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from companion.progress import CHECKPOINTS, Position
-from companion.tui.base import DetailScroll, RichStatic, ViewPane, truncate, uncertain, when
+from companion.tui.base import DetailScroll, RichStatic, ViewPane, set_text, truncate, uncertain, when
 
 if TYPE_CHECKING:  # pragma: no cover
     from companion.view import ThreadView, View
@@ -173,8 +173,8 @@ class ThreadsPane(ViewPane):
         open_ = [t for t in view.threads if t.status == "open"]
         done = [t for t in view.threads if t.status == "resolved"]
         count = self.part("thr-count", Static)
-        count.update(Text(f"{len(open_)} open · {len(done)} resolved" if view.threads
-                          else "No threads yet"))
+        set_text(count, Text(f"{len(open_)} open · {len(done)} resolved" if view.threads
+                             else "No threads yet"))
 
         def build() -> list[Option]:
             options: list[Option] = []
