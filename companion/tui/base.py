@@ -6,8 +6,10 @@ appears on screen.
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Iterable
 
+from rich.console import Group
 from rich.segment import Segment
 from rich.text import Text
 from textual.containers import Container, VerticalScroll
@@ -68,6 +70,40 @@ def truncate(text: str, width: int) -> str:
     return text[: max(0, width - 1)] + "…"
 
 
+_GRID_LINES: "OrderedDict[tuple, list[Segment]]" = OrderedDict()  # see memo_grid
+_GRID_LINES_MAX = 512
+
+
+def _cell_key(cell) -> tuple:
+    if isinstance(cell, Text):
+        return ("t", cell.plain, str(cell.style), cell.justify, cell.overflow, cell.no_wrap,
+                tuple((span.start, span.end, str(span.style)) for span in cell.spans))
+    if isinstance(cell, str):
+        return ("s", cell)
+    raise TypeError(cell)
+
+
+def memo_grid(table):
+    """Mark a ``Table.grid()`` of plain cells so its rendered lines are reused.
+
+    A card or a detail is a ``Group`` of small grids (one per episode...); after a move most
+    of them are exactly what they were (the facts of earlier episodes). ``_RenderedOnce``
+    renders a Group part by part, and a marked grid whose cells, columns and width are the
+    same as a grid rendered before is not laid out again: the same segments come out, by
+    construction. The table itself is unchanged (tools and tests still read its cells)."""
+    try:
+        table._companion_key = (
+            table.padding, table.show_edge, table.pad_edge, table.expand, table.collapse_padding,
+            table.width, table.min_width,
+            tuple((c.no_wrap, c.ratio, c.width, c.min_width, c.max_width, str(c.style),
+                   c.justify, c.overflow, tuple(_cell_key(x) for x in c.cells))
+                  for c in table.columns),
+            tuple((str(r.style), r.end_section) for r in table.rows))
+    except TypeError:  # a cell that is not plain text: render it every time
+        pass
+    return table
+
+
 class _RenderedOnce(RichVisual):
     """A Rich renderable that is rendered once per width, not once per question.
 
@@ -88,8 +124,29 @@ class _RenderedOnce(RichVisual):
             from textual._context import active_app
 
             app = active_app.get()
+            console = app.console
             options = app.console_options.update_width(width).update(highlight=False)
-            segments = list(app.console.render(self._renderable, options))
+            renderable = self._renderable
+            if isinstance(renderable, Deferred):
+                renderable = renderable.renderable
+            # a Group renders as its parts one after the other with the same options, so the
+            # parts can be rendered (or replayed: memo_grid) one by one
+            parts = renderable.renderables if isinstance(renderable, Group) else [renderable]
+            segments = []
+            for part in parts:
+                key = getattr(part, "_companion_key", None)
+                if key is None:
+                    segments.extend(console.render(part, options))
+                    continue
+                key = (key, id(console), width)
+                lines = _GRID_LINES.get(key)
+                if lines is None:
+                    lines = _GRID_LINES[key] = list(console.render(part, options))
+                    if len(_GRID_LINES) > _GRID_LINES_MAX:
+                        _GRID_LINES.popitem(last=False)
+                else:
+                    _GRID_LINES.move_to_end(key)
+                segments.extend(lines)
             height = sum(text.count("\n") for text, _, _ in segments)
             lines = list(Segment.split_and_crop_lines(segments, width, include_new_lines=False,
                                                       pad=False))

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from companion.tui.base import DetailScroll, RichStatic, ViewPane, cite, set_text, source_keys, uncertain
+from companion.tui.base import DetailScroll, RichStatic, ViewPane, cite, memo_grid, set_text, source_keys, uncertain
 
 if TYPE_CHECKING:  # pragma: no cover
     from companion.view import CharacterView, View
@@ -52,7 +52,7 @@ def card(view: "View", cv: "CharacterView", sources: bool = False) -> Renderable
     row("Role now", cv.role, cv.role_item)
     row("Status now", cv.status, cv.status_item)
     row("Group", ", ".join(cv.groups))
-    parts.append(rows)
+    parts.append(memo_grid(rows))
 
     parts.append(Text(""))
     parts.append(Text("What you know", style="bold"))
@@ -70,7 +70,7 @@ def card(view: "View", cv: "CharacterView", sources: bool = False) -> Renderable
             if sources:
                 line.append_text(cite(fact))
             grid.add_row(" •", line)
-        parts.append(grid)
+        parts.append(memo_grid(grid))
 
     rels = view.relationships_of(cv.id)
     parts.append(Text(""))
@@ -87,7 +87,7 @@ def card(view: "View", cv: "CharacterView", sources: bool = False) -> Renderable
         if sources:
             line.append_text(cite(stage))
         grid.add_row(" •", line)
-    parts.append(grid)
+    parts.append(memo_grid(grid))
 
     if sources:
         items = [name_item, *alias_items, cv.actor_item, cv.role_item, cv.status_item,

@@ -11,7 +11,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from companion.tui.base import Deferred, DetailScroll, RichStatic, ViewPane
+from companion.tui.base import Deferred, DetailScroll, RichStatic, ViewPane, memo_grid
 
 if TYPE_CHECKING:  # pragma: no cover
     from companion.progress import Position
@@ -83,7 +83,7 @@ def news(since: "Position | None", now: "Position", items: list["Change"]) -> Re
         grid.add_column(ratio=1)
         for change in group:
             grid.add_row(TAG.get(change.kind, change.kind), describe_change(change))
-        parts.append(grid)
+        parts.append(memo_grid(grid))
         parts.append(Text(""))
     return Group(*parts)
 

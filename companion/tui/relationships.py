@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from companion.tui.base import DetailScroll, RichStatic, ViewPane, set_text, truncate, uncertain, when
+from companion.tui.base import DetailScroll, RichStatic, ViewPane, memo_grid, set_text, truncate, uncertain, when
 
 if TYPE_CHECKING:  # pragma: no cover
     from companion.view import CharacterView, View
@@ -208,7 +208,7 @@ def details(view: "View", cv: "CharacterView") -> RenderableType:
         for h in rel.history:
             grid.add_row(f"  {when(h.at)}", Text(h.text + uncertain(h)))
         if earlier or rel.history:
-            parts.append(grid)
+            parts.append(memo_grid(grid))
         parts.append(Text(""))
     return Group(*parts)
 
