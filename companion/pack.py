@@ -374,6 +374,23 @@ def _line_of_item(seq: Any, index: int, default: int) -> int:
 # the pack
 
 
+def _own_id(ctx: _Ctx, file: str, node: Any, where: str, kind: str, taken: Any,
+            example: str = "") -> str | None:
+    """``node``'s id when it is a simple id not in ``taken``; else None, with the problem said."""
+    ident = node.get("id")
+    if ident is None:
+        return None
+    if not isinstance(ident, str) or not ID_RE.match(ident):
+        ctx.add(file, node.line_of("id"), f"{where}: id {ident!r} is not a simple id",
+                "use lowercase letters, digits and '-'" + example)
+        return None
+    if ident in taken:
+        ctx.add(file, node.line_of("id"), f"duplicate {kind} id '{ident}'",
+                f"give each {kind} its own id")
+        return None
+    return ident
+
+
 def default_pack_dir() -> Path:
     """The shipped *Run Away* pack: inside the installed package, or data/ in a checkout."""
     # find_spec, not importlib.resources.files: the same folder, without importing
@@ -572,18 +589,9 @@ def build_pack(docs: dict[str, Any], path: Path) -> Pack:
             where = f"character '{ch['id']}'"
         _keys(ctx, char_file, ch, where, ("id", "appears", "names"),
               ("actor", "groups", "roles", "statuses", "facts"))
-        cid = ch.get("id")
+        cid = _own_id(ctx, char_file, ch, where, "character", char_ids, ", e.g. dee-dee")
         if cid is not None:
-            if not isinstance(cid, str) or not ID_RE.match(cid):
-                ctx.add(char_file, ch.line_of("id"), f"{where}: id {cid!r} is not a simple id",
-                        "use lowercase letters, digits and '-', e.g. dee-dee")
-                cid = None
-            elif cid in char_ids:
-                ctx.add(char_file, ch.line_of("id"), f"duplicate character id '{cid}'",
-                        "give each character its own id")
-                cid = None
-            else:
-                where = f"character '{cid}'"
+            where = f"character '{cid}'"
         appears = None
         if ch.get("appears") is not None:
             appears_map = ch["appears"]
@@ -641,19 +649,10 @@ def build_pack(docs: dict[str, Any], path: Path) -> Pack:
         if isinstance(rel.get("id"), str) and ID_RE.match(rel["id"]):
             where = f"relationship '{rel['id']}'"
         _keys(ctx, rel_file, rel, where, ("id", "between", "stages"), ("history",))
-        rid = rel.get("id")
+        rid = _own_id(ctx, rel_file, rel, where, "relationship", rel_ids)
         if rid is not None:
-            if not isinstance(rid, str) or not ID_RE.match(rid):
-                ctx.add(rel_file, rel.line_of("id"), f"{where}: id {rid!r} is not a simple id",
-                        "use lowercase letters, digits and '-'")
-                rid = None
-            elif rid in rel_ids:
-                ctx.add(rel_file, rel.line_of("id"), f"duplicate relationship id '{rid}'",
-                        "give each relationship its own id")
-                rid = None
-            else:
-                rel_ids.add(rid)
-                where = f"relationship '{rid}'"
+            rel_ids.add(rid)
+            where = f"relationship '{rid}'"
         between = rel.get("between")
         pair: list[Character] = []
         if between is not None:
@@ -703,19 +702,10 @@ def build_pack(docs: dict[str, Any], path: Path) -> Pack:
         if isinstance(thr.get("id"), str) and ID_RE.match(thr["id"]):
             where = f"thread '{thr['id']}'"
         _keys(ctx, thr_file, thr, where, ("id", "titles"), ("beats", "resolved"))
-        tid = thr.get("id")
+        tid = _own_id(ctx, thr_file, thr, where, "thread", thread_ids)
         if tid is not None:
-            if not isinstance(tid, str) or not ID_RE.match(tid):
-                ctx.add(thr_file, thr.line_of("id"), f"{where}: id {tid!r} is not a simple id",
-                        "use lowercase letters, digits and '-'")
-                tid = None
-            elif tid in thread_ids:
-                ctx.add(thr_file, thr.line_of("id"), f"duplicate thread id '{tid}'",
-                        "give each thread its own id")
-                tid = None
-            else:
-                thread_ids.add(tid)
-                where = f"thread '{tid}'"
+            thread_ids.add(tid)
+            where = f"thread '{tid}'"
         titles = _items(ctx, thr_file, thr, "titles", where, "text", ordered=True)
         beats = _items(ctx, thr_file, thr, "beats", where, "text", ordered=True)
         resolved = None
