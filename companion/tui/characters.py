@@ -103,6 +103,22 @@ def card(view: "View", cv: "CharacterView", sources: bool = False) -> Renderable
     return Group(*parts)
 
 
+class PeopleList(OptionList):
+    """The character list. A cursor move selects that person in the same frame: the stock
+    list only posts ``OptionHighlighted``, so the card followed one repaint later (a whole
+    extra frame per key). The message still arrives and finds nothing left to do."""
+
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        super().watch_highlighted(highlighted)
+        if highlighted is None or not self.is_mounted:
+            return
+        option = self.options[highlighted]
+        app = self.app
+        if option.id and not option.disabled and \
+                option.id != getattr(app, "selected_character", option.id):
+            app.select_character(option.id)  # type: ignore[attr-defined]
+
+
 class CharactersPane(ViewPane):
     """List (with a filter) on the left, the selected character's card on the right."""
 
@@ -116,7 +132,7 @@ class CharactersPane(ViewPane):
             with Vertical(id="char-side", classes="side"):
                 yield Input(placeholder="/ to filter by name", id="char-filter")
                 yield Static("", id="char-count", classes="count")
-                yield OptionList(id="char-list")
+                yield PeopleList(id="char-list")
             with DetailScroll(id="char-card", classes="detail"):
                 yield RichStatic("", id="card-body")
 
