@@ -68,11 +68,12 @@ def timeline(view: "View", width: int, selected: str | None = None) -> Text:
             out.stylize("reverse", x, x + len(str(e)))
     for thread in view.threads:
         out.append("\n")
-        row = [" "] * axis.end
-        styles = [""] * axis.end
-        # a faint "now" line, the same on every row
-        row[now_col] = NOW
-        styles[now_col] = "dim"
+        row = [" "] * (axis.end + 1)
+        styles = [""] * (axis.end + 1)
+        # a faint "now" line just right of where you are (an open thread's ▸ ends on it), the
+        # same on every row
+        row[now_col + 1] = NOW
+        styles[now_col + 1] = "dim"
         start = axis.col(thread.opened)
         stop = axis.col(thread.resolution.at) if thread.resolution else now_col
         colour = "green" if thread.status == "resolved" else "bold"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from companion.progress import Position, all_positions
-from companion.tui.threads import BAR, BEAT, OPEN_END, RESOLVED, Axis, timeline
+from companion.tui.threads import BAR, BEAT, NOW, OPEN_END, RESOLVED, Axis, timeline
 from companion.view import View
 
 from .helpers import screen_text, widget_text
@@ -196,6 +196,7 @@ def test_the_timeline_never_draws_past_now(real_pack, width):
             marks = [i for i, ch in enumerate(row) if ch in (BAR, BEAT, OPEN_END, RESOLVED)
                      and i > axis.label]
             assert not marks or max(marks) <= now, (position, row)
+            assert row[now + 1] == NOW, (position, row)  # "you are here" shows on every row
 
 
 async def test_threads_list_open_and_resolved_with_beats_in_order(real_pack, make_app):
