@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.containers import Container, VerticalScroll
 from textual.strip import Strip
 from textual.visual import RichVisual
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 
 from companion.model import Item
 from companion.progress import FRIENDLY, Position
@@ -297,6 +297,19 @@ class ViewPane(Container):
         option_list.set_options(build())
         signatures[key] = signature
         return True
+
+    _index: dict[str, int] = {}  # a people list's option id -> index (enabled options only)
+
+    def highlight_person(self, list_id: str, char_id: str | None) -> None:
+        """Put the cursor of the people list ``list_id`` on ``char_id`` — or, when that person
+        is not in it, on the first one, who becomes the app's selected character."""
+        index = self._index
+        if not index:
+            return
+        if char_id not in index:
+            char_id = next(iter(index))
+            self.app.selected_character = char_id  # type: ignore[attr-defined]
+        self.part(list_id, OptionList).highlighted = index[char_id]
 
     def refresh_view(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError

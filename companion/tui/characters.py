@@ -125,7 +125,6 @@ class CharactersPane(ViewPane):
     main_id = "char-list"
 
     sources = False
-    _index: dict[str, int] = {}  # option id -> index, for the enabled options (people)
 
     def compose(self):
         with Horizontal():
@@ -182,14 +181,7 @@ class CharactersPane(ViewPane):
             self._highlight(self.app.selected_character)  # type: ignore[attr-defined]
 
     def _highlight(self, char_id: str | None) -> None:
-        ol = self.part("char-list", OptionList)
-        index = self._index
-        if not index:
-            return
-        if char_id not in index:
-            char_id = next(iter(index))
-            self.app.selected_character = char_id  # type: ignore[attr-defined]
-        ol.highlighted = index[char_id]  # type: ignore[index]
+        self.highlight_person("char-list", char_id)
 
     def _draw_card(self) -> None:
         view = self.view

@@ -259,18 +259,10 @@ class RelationshipsPane(ViewPane):
             self._highlight(self.app.selected_character)  # type: ignore[attr-defined]
         self._draw()
 
-    _index: dict[str, int] = {}  # option id -> index
     _drawn: tuple | None = None  # what the person map and details show now
 
     def _highlight(self, char_id: str | None) -> None:
-        ol = self.part("rel-people", OptionList)
-        index = self._index
-        if not index:
-            return
-        if char_id not in index:
-            char_id = next(iter(index))
-            self.app.selected_character = char_id  # type: ignore[attr-defined]
-        ol.highlighted = index[char_id]  # type: ignore[index]
+        self.highlight_person("rel-people", char_id)
 
     def _draw(self) -> None:
         view = self.view
