@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from companion.progress import CHECKPOINTS, Position, PositionError
+from companion.progress import CHECKPOINTS, Position, PositionError, one_line
 
 EXIT_USAGE = 2
 EXIT_BAD_PACK = 1
@@ -121,17 +121,9 @@ def _override(args, pack) -> Position | None:
     return position
 
 
-def _one_line(text: str) -> str:
-    """A message quoting what the user typed stays one line: breaks and controls escaped."""
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
-                   for ch in text)
-
-
 def _warn(message: str | None) -> None:
     if message:
-        print(f"companion: warning: {_one_line(message)}", file=sys.stderr)
+        print(f"companion: warning: {one_line(message)}", file=sys.stderr)
 
 
 def _current(args, pack) -> Position:
@@ -313,7 +305,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = COMMANDS.get(args.command or "", launch)
         return handler(args)
     except UsageError as exc:
-        print(f"companion: error: {_one_line(str(exc))}", file=sys.stderr)
+        print(f"companion: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except PackError as exc:
         for problem in exc.problems:
@@ -322,7 +314,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"companion: the pack has {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
         return EXIT_BAD_PACK
     except PositionError as exc:
-        print(f"companion: error: {_one_line(str(exc))}", file=sys.stderr)
+        print(f"companion: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

@@ -15,7 +15,7 @@ from typing import Any, Callable
 import yaml
 
 from companion.model import Character, Episode, Item, Pack, Relationship, Source, Thread
-from companion.progress import CHECKPOINTS, REVEAL_CHECKPOINTS, Position
+from companion.progress import CHECKPOINTS, REVEAL_CHECKPOINTS, Position, one_line
 
 try:  # PyYAML's C loader when present, else the pure one
     from yaml import CSafeLoader as _Loader
@@ -40,13 +40,8 @@ class Problem:
     fix: str
 
     def __str__(self) -> str:
-        # one line, always: a key or value quoted from the pack may hold line breaks (or an
-        # RTL override); anything unprintable is shown escaped
-        text = f"{self.file}:{self.line}: {self.what} — {self.fix}"
-        if text.isprintable():
-            return text
-        return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
-                       for ch in text)
+        # one line, always: a key or value quoted from the pack may hold line breaks
+        return one_line(f"{self.file}:{self.line}: {self.what} — {self.fix}")
 
 
 class PackError(Exception):
@@ -83,7 +78,7 @@ _STR_TAG = "tag:yaml.org,2002:str"
 
 
 def _convert(node: yaml.Node, depth: int, budget: list[int],
-             construct: Callable[..., Any] | None = None) -> Any:
+             construct: Callable[..., Any]) -> Any:
     """A composed node as YMap/YList/scalars, counting nodes against MAX_NODES.
 
     ``construct`` turns a non-string scalar into its value (one SafeConstructor per document).
@@ -93,8 +88,6 @@ def _convert(node: yaml.Node, depth: int, budget: list[int],
         raise _TooBig(f"more than {MAX_NODES:,} YAML nodes (alias expansion?)")
     if depth > MAX_DEPTH:
         raise _TooBig(f"nesting deeper than {MAX_DEPTH} levels")
-    if construct is None:
-        construct = yaml.constructor.SafeConstructor().construct_object
     cls = type(node)
     if cls is yaml.ScalarNode or isinstance(node, yaml.ScalarNode):
         if node.tag == _STR_TAG:  # what SafeConstructor.construct_yaml_str returns
@@ -127,10 +120,7 @@ def _convert(node: yaml.Node, depth: int, budget: list[int],
         seq.line = node.start_mark.line + 1
         seq.item_lines = [v.start_mark.line + 1 for v in node.value]
         return seq
-    try:  # pragma: no cover - PyYAML has no other kind of node
-        return construct(node, deep=False)
-    except yaml.YAMLError:
-        return node.value
+    return node.value  # pragma: no cover - PyYAML has no other kind of node
 
 
 def _too_deep(text: str | bytes) -> int | None:
@@ -590,8 +580,6 @@ def build_pack(docs: dict[str, Any], path: Path) -> Pack:
         _keys(ctx, char_file, ch, where, ("id", "appears", "names"),
               ("actor", "groups", "roles", "statuses", "facts"))
         cid = _own_id(ctx, char_file, ch, where, "character", char_ids, ", e.g. dee-dee")
-        if cid is not None:
-            where = f"character '{cid}'"
         appears = None
         if ch.get("appears") is not None:
             appears_map = ch["appears"]
@@ -652,7 +640,6 @@ def build_pack(docs: dict[str, Any], path: Path) -> Pack:
         rid = _own_id(ctx, rel_file, rel, where, "relationship", rel_ids)
         if rid is not None:
             rel_ids.add(rid)
-            where = f"relationship '{rid}'"
         between = rel.get("between")
         pair: list[Character] = []
         if between is not None:
@@ -705,7 +692,6 @@ def build_pack(docs: dict[str, Any], path: Path) -> Pack:
         tid = _own_id(ctx, thr_file, thr, where, "thread", thread_ids)
         if tid is not None:
             thread_ids.add(tid)
-            where = f"thread '{tid}'"
         titles = _items(ctx, thr_file, thr, "titles", where, "text", ordered=True)
         beats = _items(ctx, thr_file, thr, "beats", where, "text", ordered=True)
         resolved = None

@@ -20,6 +20,15 @@ FRIENDLY: dict[str, str] = {
 _STEPS = len(CHECKPOINTS)
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line, always: line breaks, controls (and an RTL override) escaped —
+    for messages that quote what a user typed or a pack holds."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+                   for ch in text)
+
+
 class PositionError(ValueError):
     """A position written by a user or a pack that cannot be understood."""
 

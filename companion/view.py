@@ -49,6 +49,8 @@ class CharacterView:
     appears: Item
     # the dated items behind name/actor/role/status, for "sources" and audit displays
     name_items: tuple[Item, ...] = ()
+    name_item: Item | None = None  # the item behind ``name``
+    alias_items: tuple[Item, ...] = ()  # the items behind ``aliases``
     actor_item: Item | None = None
     role_item: Item | None = None
     status_item: Item | None = None
@@ -172,6 +174,8 @@ class View:
             facts=tuple(facts),
             appears=ch.appears,
             name_items=tuple(names),
+            name_item=current,
+            alias_items=tuple(n for n in names if n.text in aliases),
             actor_item=actor,
             role_item=roles[-1] if roles else None,
             status_item=statuses[-1] if statuses else None,

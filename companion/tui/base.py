@@ -340,7 +340,3 @@ class ViewPane(Container):
         except Exception:
             return None
 
-    def focus_main(self) -> None:
-        widget = self.main_widget()
-        if widget is not None:
-            widget.focus()

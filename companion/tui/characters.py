@@ -43,11 +43,9 @@ def card(view: "View", cv: "CharacterView", sources: bool = False) -> Renderable
                 line.append_text(cite(it))
         rows.add_row(label, line)
 
-    alias_items = tuple(n for n in cv.name_items if n.text in cv.aliases)
-    name_item = next((n for n in reversed(cv.name_items) if n.text == cv.name), None)
-    if sources and name_item is not None:
-        rows.add_row("Name", Text(cv.name).append_text(cite(name_item)))
-    row("Also known as", ", ".join(cv.aliases), None, alias_items)
+    if sources and cv.name_item is not None:
+        rows.add_row("Name", Text(cv.name).append_text(cite(cv.name_item)))
+    row("Also known as", ", ".join(cv.aliases), None, cv.alias_items)
     row("Played by", cv.actor, cv.actor_item)
     row("Role now", cv.role, cv.role_item)
     row("Status now", cv.status, cv.status_item)
@@ -59,7 +57,8 @@ def card(view: "View", cv: "CharacterView", sources: bool = False) -> Renderable
     if not cv.facts:
         parts.append(Text("Nothing more yet.", style="dim"))
     for episode, facts in groupby(cv.facts, key=lambda f: f.at.episode):
-        current = episode == view.position.episode and view.position.checkpoint != "end"
+        ep = view.episode(episode)
+        current = ep is not None and ep.state == "current"
         parts.append(Text(f"Episode {episode}" + (" (so far)" if current else ""),
                           style="italic"))
         grid = Table.grid(padding=(0, 1))
@@ -90,7 +89,7 @@ def card(view: "View", cv: "CharacterView", sources: bool = False) -> Renderable
     parts.append(memo_grid(grid))
 
     if sources:
-        items = [name_item, *alias_items, cv.actor_item, cv.role_item, cv.status_item,
+        items = [cv.name_item, *cv.alias_items, cv.actor_item, cv.role_item, cv.status_item,
                  *cv.facts, *(r.stages[-1] for r in rels)]
         keys = source_keys(items)
         parts.append(Text(""))

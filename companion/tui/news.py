@@ -11,7 +11,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from companion.tui.base import Deferred, DetailScroll, RichStatic, ViewPane, memo_grid
+from companion.tui.base import Deferred, DetailScroll, RichStatic, ViewPane, memo_grid, uncertain
 
 if TYPE_CHECKING:  # pragma: no cover
     from companion.progress import Position
@@ -44,7 +44,7 @@ def describe_change(change: "Change") -> Text:
         line = Text.assemble((s, "bold"), f" — {t}")
     elif k == "status":
         line = Text.assemble((s, "bold"), f" — now {t}")
-    elif k in ("fact", "history", "beat", "relationship"):
+    elif k in ("fact", "history", "beat", "relationship", "resolved"):
         line = Text.assemble((s, "bold"), f": {t}")
     elif k == "label":
         line = Text.assemble((s, "bold"), f": now {t}")
@@ -52,12 +52,9 @@ def describe_change(change: "Change") -> Text:
         line = Text.assemble("New thread: ", (t, "bold"))
     elif k == "thread-title":
         line = Text.assemble("A thread is now called ", (t, "bold"))
-    elif k == "resolved":
-        line = Text.assemble((s, "bold"), f": {t}")
     else:  # pragma: no cover - future kinds
         line = Text(f"{s}: {t}")
-    if change.confidence == "low":
-        line.append(" (uncertain)")
+    line.append(uncertain(change))
     return line
 
 

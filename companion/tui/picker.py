@@ -64,7 +64,7 @@ class PickerScreen(ModalScreen["Position | None"]):
             yield Static(Text("Pick the episode, then how far into it you are. Nothing after "
                               "that point is shown.", style="dim"), id="picker-hint")
             with Horizontal(id="picker-lists"):
-                episodes = [Option(Text(self._episode_label(e.number)), id=str(e.number))
+                episodes = [Option(Text(e.label), id=str(e.number))
                             for e in self.view.episodes]
                 yield OptionList(*episodes, id="picker-episodes")
                 checkpoints = [Option(Text(FRIENDLY[c]), id=c) for c in CHECKPOINTS]
@@ -73,10 +73,6 @@ class PickerScreen(ModalScreen["Position | None"]):
             with Horizontal(id="picker-buttons"):
                 yield Button("Go there", variant="primary", id="picker-go")
                 yield Button("Cancel", id="picker-cancel")
-
-    def _episode_label(self, number: int) -> str:
-        ep = self.view.episode(number)
-        return ep.label if ep is not None else f"Episode {number}"
 
     def on_mount(self) -> None:
         eps = self.query_one("#picker-episodes", OptionList)
