@@ -101,7 +101,10 @@ class EpisodesPane(ViewPane):
             return
         number = self.app.selected_episode or self._default_episode()  # type: ignore[attr-defined]
         ep = view.episode(number) or view.episodes[0]
-        self.part("ep-detail", Static).update(episode_detail(view, ep))
+        # it depends on the episode as seen now, and for the current one on the checkpoint:
+        # unchanged, it is not built (nor laid out and painted) again
+        key = (id(view.pack), ep, view.position.checkpoint if ep.state == "current" else None)
+        self.part("ep-detail", RichStatic).show(key, lambda: episode_detail(view, ep))
 
     def select(self, number: int) -> None:
         self._highlight(number)

@@ -224,12 +224,12 @@ class ThreadsPane(ViewPane):
             return
         thread = self._current()
         self.part("thr-timeline", Timeline).show(view, thread.id if thread else None)
-        detail = self.part("thr-detail", Static)
+        detail = self.part("thr-detail", RichStatic)
         if thread is None:
-            detail.update(Text("No plot threads yet — they appear as the story opens them.",
-                               style="dim"))
-        else:
-            detail.update(thread_detail(view, thread))
+            detail.show(None, lambda: Text("No plot threads yet — they appear as the story "
+                                           "opens them.", style="dim"))
+        else:  # unchanged (same thread as seen now), it is not built or painted again
+            detail.show((id(view.pack), thread), lambda: thread_detail(view, thread))
 
     def select(self, thread_id: str) -> None:
         if self.view is None or self.view.thread(thread_id) is None:
