@@ -47,6 +47,7 @@ def episode_detail(view: "View", ep: "EpisodeView") -> RenderableType:
 class EpisodesPane(ViewPane):
 
     main_id = "ep-list"
+
     def compose(self):
         with Horizontal():
             with Vertical(id="ep-side", classes="side"):
