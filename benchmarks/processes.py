@@ -4,6 +4,10 @@ Every child runs with the same environment:
 
 * ``COMPANION_STATE_DIR`` — a temporary folder (saved progress: the last episode's end, so
   ``companion show characters`` prints the whole cast);
+* ``COMPANION_CACHE_DIR`` — a temporary folder for the pack's parse cache
+  (``companion.parsecache``), filled by the warm-up pair as a user's first launch fills theirs;
+  with ``parse_cache=False``, ``COMPANION_NO_CACHE=1`` instead: every start parses the YAML, as a
+  first launch does;
 * bytecode caching **on**, in a temporary ``PYTHONPYCACHEPREFIX`` folder shared by all children,
   and ``PYTHONDONTWRITEBYTECODE`` removed. An installed app has its ``.pyc`` files; a source
   checkout run with ``PYTHONDONTWRITEBYTECODE=1`` (as this workplace sets it) would recompile all
@@ -26,7 +30,8 @@ PYCACHE = Path(tempfile.gettempdir()) / f"companion-bench-pycache-{sys.version_i
 
 
 @contextmanager
-def child_env(pack_dir: str | None = None, position: str | None = None):
+def child_env(pack_dir: str | None = None, position: str | None = None,
+              parse_cache: bool = True):
     """The environment every child gets (see the module docstring); yields the env dict."""
     from companion import state
     from companion.pack import load_pack
@@ -36,6 +41,10 @@ def child_env(pack_dir: str | None = None, position: str | None = None):
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env["COMPANION_STATE_DIR"] = tmp
         env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+        env["COMPANION_CACHE_DIR"] = os.path.join(tmp, "cache")
+        env.pop("COMPANION_NO_CACHE", None)
+        if not parse_cache:
+            env["COMPANION_NO_CACHE"] = "1"
         env.pop("TEXTUAL_DRIVER", None)
         pack = load_pack(pack_dir)
         where = Position.parse(position) if position else pack.last_position
@@ -77,10 +86,11 @@ class StartupResult:
     bare_runs: list[Run]
 
 
-def bench_startup(pairs: int, pack_dir: str | None = None, position: str = "3:end") -> StartupResult:
+def bench_startup(pairs: int, pack_dir: str | None = None, position: str = "3:end",
+                  parse_cache: bool = True) -> StartupResult:
     comp: list[Run] = []
     bare: list[Run] = []
-    with child_env(pack_dir) as env:
+    with child_env(pack_dir, parse_cache=parse_cache) as env:
         def a() -> float:
             run = run_startup("companion", env, pack_dir, position)
             comp.append(run)
@@ -105,12 +115,12 @@ class CliResult:
     sample_output: str
 
 
-def bench_cli(pairs: int, pack_dir: str | None = None) -> CliResult:
+def bench_cli(pairs: int, pack_dir: str | None = None, parse_cache: bool = True) -> CliResult:
     extra = ["--pack", str(pack_dir)] if pack_dir else []
     cmd_a = companion_command("show", "characters", *extra)
     cmd_b = [sys.executable, "-c", "import rich.table, yaml"]
     outputs: list[str] = []
-    with child_env(pack_dir) as env:
+    with child_env(pack_dir, parse_cache=parse_cache) as env:
         def a() -> float:
             run = _run(cmd_a, env)
             if run.rc != 0:

@@ -226,7 +226,7 @@ def cmd_validate(args) -> int:
     from companion.pack import load_pack
 
     target = args.pack_dir or getattr(args, "pack", None)
-    pack = load_pack(target)
+    pack = load_pack(target, parse_cache=False)  # the validator always parses afresh
     print(f"ok: {pack.title} — {pack.episode_count} episodes, {len(pack.characters)} characters, "
           f"{len(pack.relationships)} relationships, {len(pack.threads)} threads, "
           f"{len(pack.sources)} sources")

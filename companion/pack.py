@@ -5,22 +5,31 @@ problem it can find in one run.
 """
 from __future__ import annotations
 
-import difflib
 import gc
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-import yaml
-
 from companion.model import Character, Episode, Item, Pack, Relationship, Source, Thread
 from companion.progress import CHECKPOINTS, REVEAL_CHECKPOINTS, Position, one_line
 
-try:  # PyYAML's C loader when present, else the pure one
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+# PyYAML is imported on the first parse, not with this module: a start that finds the pack's
+# parse in companion.parsecache never needs it (~10 ms of every start).
+yaml: Any = None
+_Loader: Any = None
+
+
+def _import_yaml() -> None:
+    global yaml, _Loader
+    if yaml is None:
+        import yaml as module
+
+        try:  # PyYAML's C loader when present, else the pure one
+            loader = module.CSafeLoader
+        except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+            loader = module.SafeLoader
+        yaml, _Loader = module, loader
 
 FILES = ("show.yaml", "characters.yaml", "relationships.yaml", "threads.yaml", "sources.yaml")
 MAX_BYTES = 2_000_000
@@ -129,6 +138,7 @@ def _too_deep(text: str | bytes) -> int | None:
     A cheap over-estimate first (flow brackets still open, plus the longest line for block
     nesting); only a document that could be that deep gets its events read, stopping early.
     """
+    _import_yaml()
     br = ("[", "{", "]", "}") if isinstance(text, str) else (b"[", b"{", b"]", b"}")
     lines = text.splitlines()
     bound = max(map(len, lines), default=0)
@@ -156,6 +166,7 @@ def _too_deep(text: str | bytes) -> int | None:
 
 def parse_yaml(text: str | bytes, filename: str) -> tuple[Any, list[Problem]]:
     """Parse one YAML document into YMap/YList/scalars, or report why not."""
+    _import_yaml()
     if len(text) > MAX_BYTES:
         return None, [Problem(filename, 1, f"file is larger than {MAX_BYTES:,} bytes",
                               "split it or remove what is not needed")]
@@ -192,6 +203,12 @@ def parse_yaml(text: str | bytes, filename: str) -> tuple[Any, list[Problem]]:
 # validation helpers
 
 
+def _close_matches(word: str, options: Any, n: int = 1) -> list[str]:
+    import difflib  # only a bad pack needs it
+
+    return difflib.get_close_matches(word, options, n=n)
+
+
 class _Ctx:
     def __init__(self, episodes: int | None):
         self.problems: list[Problem] = []
@@ -210,7 +227,7 @@ def _keys(ctx: _Ctx, file: str, m: YMap, where: str, required: tuple[str, ...],
     allowed = required + optional
     for key in m:
         if key not in allowed:
-            close = difflib.get_close_matches(str(key), allowed, n=1)
+            close = _close_matches(str(key), allowed, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}"
             ctx.add(file, m.line_of(key), f"{where}: unknown key '{key}'", hint)
     for key in required:
@@ -401,8 +418,12 @@ def default_pack_dir() -> Path:
 _CACHE: dict[tuple[str, tuple[float, ...]], Pack] = {}
 
 
-def load_pack(directory: str | Path | None = None) -> Pack:
-    """Load and validate a pack (once per process per unchanged folder). Raises PackError."""
+def load_pack(directory: str | Path | None = None, *, parse_cache: bool = True) -> Pack:
+    """Load and validate a pack (once per process per unchanged folder). Raises PackError.
+
+    The shipped pack's parse is kept between runs (:mod:`companion.parsecache`) unless
+    ``parse_cache`` is False; validation always runs.
+    """
     path = Path(directory) if directory is not None else default_pack_dir()
     if not path.is_dir():
         raise PackError([Problem(str(path), 1, "pack folder not found",
@@ -416,39 +437,52 @@ def load_pack(directory: str | Path | None = None) -> Pack:
     cache_key = (str(path.resolve()), stamp)
     if cache_key in _CACHE:
         return _CACHE[cache_key]
+    cacheable = parse_cache and (directory is None or path.resolve() == default_pack_dir().resolve())
     # Loading makes hundreds of thousands of small objects and no garbage cycles; with the
     # cyclic GC running, its collections over the growing heap cost more than the load itself
     # (3× on the real pack, 5× at 100×). Paused only for the load, restored even on errors.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load_uncached(path, cache_key)
+        return _load_uncached(path, cache_key, cacheable)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _load_uncached(path: Path, cache_key: tuple) -> Pack:
-    docs: dict[str, Any] = {}
+def _load_uncached(path: Path, cache_key: tuple, cacheable: bool = False) -> Pack:
+    raws: dict[str, bytes] = {}
     problems: list[Problem] = []
     for name in FILES:
         file_path = path / name
         shown = str(file_path)
         try:
-            raw = file_path.read_bytes()
+            raws[name] = file_path.read_bytes()
         except FileNotFoundError:
             problems.append(Problem(shown, 1, "file is missing", f"create {name} (see data/README.md)"))
-            continue
         except OSError as exc:
             problems.append(Problem(shown, 1, f"cannot read file ({exc.strerror})",
                                     "check the file's permissions"))
-            continue
-        doc, errs = parse_yaml(raw, shown)
-        problems.extend(errs)
-        docs[name] = doc
-    if problems:
-        raise PackError(problems)
+    docs: dict[str, Any] | None = None
+    if cacheable and not problems:
+        from companion import parsecache
+
+        key = parsecache.key_of(raws)
+        docs = parsecache.read(path.name, key)
+        if docs is not None and set(docs) != set(FILES):
+            docs = None
+    fresh = docs is None
+    if docs is None:
+        docs = {}
+        for name, raw in raws.items():
+            doc, errs = parse_yaml(raw, str(path / name))
+            problems.extend(errs)
+            docs[name] = doc
+        if problems:
+            raise PackError(problems)
     pack = build_pack(docs, path)
+    if cacheable and fresh:
+        parsecache.write(path.name, key, docs)
     _CACHE.clear()
     _CACHE[cache_key] = pack
     return pack
@@ -653,7 +687,7 @@ def build_pack(docs: dict[str, Any], path: Path) -> Pack:
             else:
                 for cid in between:
                     if cid not in char_ids:
-                        close = difflib.get_close_matches(cid, list(char_ids), n=1)
+                        close = _close_matches(cid, list(char_ids), n=1)
                         ctx.add(rel_file, rel.line_of("between"), f"{where}: unknown character '{cid}'",
                                 f"did you mean '{close[0]}'?" if close else "define it in characters.yaml")
                     elif char_ids[cid] is not None:
@@ -717,7 +751,7 @@ def build_pack(docs: dict[str, Any], path: Path) -> Pack:
     if raw_sources is not None:
         for key, (file, line) in sorted(ctx.source_uses.items(), key=lambda kv: (kv[1], kv[0])):
             if key not in sources and key not in (raw_sources if isinstance(raw_sources, dict) else {}):
-                close = difflib.get_close_matches(key, list(sources), n=1)
+                close = _close_matches(key, list(sources), n=1)
                 ctx.add(file, line, f"unknown source key '{key}'",
                         f"did you mean '{close[0]}'?" if close else "define it in sources.yaml")
         for key, line in source_lines.items():
@@ -754,7 +788,7 @@ def _short(text: str, width: int = 40) -> str:
 def validate(directory: str | Path | None = None) -> list[Problem]:
     """Every problem of a pack (empty list when it is good)."""
     try:
-        load_pack(directory)
+        load_pack(directory, parse_cache=False)
     except PackError as exc:
         return exc.problems
     return []

@@ -21,17 +21,21 @@ def characters(console: Console, view: View) -> None:
         console.print("No characters yet — the show hasn't started.")
         return
     if console.width < 100:  # a pipe or a narrow terminal: a list reads better than 5 columns
+        # one Text, printed once: a print per line cost ~9 ms for the whole cast
+        out = Text()
         for c in view.characters:
-            line = Text(c.name, style="bold")
+            out.append(c.name, style="bold")
             if c.aliases:
-                line.append(f" (also {', '.join(c.aliases)})")
+                out.append(f" (also {', '.join(c.aliases)})")
             if c.actor:
-                line.append(f" — {c.actor}", style="dim")
-            console.print(line)
+                out.append(f" — {c.actor}", style="dim")
+            out.append("\n")
             details = " · ".join(x for x in (c.role, c.status) if x)
             if details:
-                console.print(Text(textwrap.fill(details, width=max(console.width, 20),
-                                                 initial_indent="  ", subsequent_indent="  ")))
+                out.append(textwrap.fill(details, width=max(console.width, 20),
+                                         initial_indent="  ", subsequent_indent="  ") + "\n")
+        out.rstrip()
+        console.print(out)
         return
     # names and actors stay on one line; role and status share what is left
     aliases = any(c.aliases for c in view.characters)

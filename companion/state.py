@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,6 +96,8 @@ def _write(data: dict, durable: bool = True) -> str | None:
     tmp_name = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only a save needs it (~4 ms of every start otherwise)
+
         fd, tmp_name = tempfile.mkstemp(prefix=".state-", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(data, fh, indent=2, sort_keys=True)

@@ -11,10 +11,21 @@ ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
 
 
+@pytest.fixture(scope="session")
+def _session_cache_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("parse-cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_state(tmp_path_factory, monkeypatch):
-    """Every test gets its own state dir: nothing touches the user's real progress."""
+def _isolated_state(tmp_path_factory, monkeypatch, _session_cache_dir):
+    """Every test gets its own state dir: nothing touches the user's real progress.
+
+    The parse cache (companion.parsecache) stays on, in a folder of this test session's own:
+    tests exercise it as users do, and never read or write the user's real cache.
+    """
     monkeypatch.setenv("COMPANION_STATE_DIR", str(tmp_path_factory.mktemp("state")))
+    monkeypatch.setenv("COMPANION_CACHE_DIR", str(_session_cache_dir))
+    monkeypatch.delenv("COMPANION_NO_CACHE", raising=False)
 
 
 @pytest.fixture(scope="session")

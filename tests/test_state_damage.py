@@ -8,6 +8,7 @@ import os
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -205,7 +206,7 @@ def test_a_read_only_state_dir_simulated_warns_and_keeps_the_old_file(sdir, monk
     def refuse(*_a, **_k):
         raise PermissionError(13, "Permission denied")
 
-    target = {"mkstemp": (state.tempfile, "mkstemp"), "replace": (state.os, "replace"),
+    target = {"mkstemp": (tempfile, "mkstemp"), "replace": (state.os, "replace"),
               "fsync": (state.os, "fsync")}[where]
     monkeypatch.setattr(*target, refuse)
     warning = state.save_progress("mini", Position(3, "end"))

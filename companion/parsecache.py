@@ -1,0 +1,208 @@
+"""A per-user cache of the shipped pack's *parse*, so a start needs neither PyYAML nor a parse.
+
+Parsing the five YAML files is the largest part of every start (~20 ms, plus ~10 ms to import
+PyYAML). What is cached is only the parser's output — the line-numbered ``YMap``/``YList``
+trees — never a validated or filtered result: :func:`companion.pack.build_pack` validates and
+builds the model from a cached parse exactly as from a fresh one, on every start.
+
+The cache is keyed by a BLAKE2b hash over the five files' bytes, ``companion/pack.py`` (which holds
+the parser) and PyYAML's version, so an edited pack, a new companion or a new PyYAML is a miss.
+It is JSON (no pickle or marshal: a damaged or hostile file can only be refused), written
+atomically, and any doubt about it — unreadable, damaged, another key, a shape this decoder does
+not expect — is a miss and a fresh parse. Only the shipped pack is cached (one small file); a
+pack given with ``--pack`` is parsed every time, as ``companion validate`` always parses.
+
+``COMPANION_CACHE_DIR`` moves the cache; ``COMPANION_NO_CACHE=1`` turns it off.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+ENV_DIR = "COMPANION_CACHE_DIR"
+ENV_OFF = "COMPANION_NO_CACHE"
+FORMAT = 1
+MAX_CACHE_BYTES = 8_000_000
+
+
+class _Refused(Exception):
+    """The cached data is not a parse this module wrote: parse the YAML instead."""
+
+
+def enabled() -> bool:
+    return os.environ.get(ENV_OFF, "").strip() not in ("1", "true", "yes")
+
+
+def cache_dir() -> Path:
+    override = os.environ.get(ENV_DIR)
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("companion", appauthor=False))
+
+
+def cache_path(pack_id: str) -> Path:
+    return cache_dir() / f"{pack_id}.parsed.json"
+
+
+def key_of(raws: dict[str, bytes]) -> str:
+    """The cache key: the pack's bytes, the parser's source and PyYAML's version."""
+    from companion import pack as pack_module
+
+    try:  # hashlib's own blake2b; importing hashlib loads OpenSSL (~3 ms of every start)
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - a Python built without it
+        from hashlib import blake2b
+    digest = blake2b(f"companion-parse-cache {FORMAT}\n".encode())
+    for name in sorted(raws):
+        data = raws[name]
+        digest.update(f"{name} {len(data)}\n".encode())
+        digest.update(data)
+    try:
+        digest.update(Path(pack_module.__file__).read_bytes())
+    except OSError:
+        digest.update(b"no parser source")
+    digest.update(_yaml_version().encode())
+    return digest.hexdigest()
+
+
+def _yaml_version() -> str:
+    """PyYAML's version without importing it: its ``__init__.py`` size and mtime."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec("yaml")
+        origin = spec.origin if spec is not None else None
+        if origin is None:
+            return "no yaml"
+        st = os.stat(origin)
+        return f"{origin} {st.st_size} {st.st_mtime_ns}"
+    except (ImportError, ValueError, OSError):
+        return "no yaml"
+
+
+# ---------------------------------------------------------------------------------------------
+# reading
+
+
+def read(pack_id: str, key: str) -> dict[str, Any] | None:
+    """The cached parse for ``key`` (file name → tree), or None on any doubt."""
+    if not enabled():
+        return None
+    try:
+        with open(cache_path(pack_id), "rb") as fh:
+            raw = fh.read(MAX_CACHE_BYTES + 1)
+    except (OSError, ValueError):
+        return None
+    if len(raw) > MAX_CACHE_BYTES:
+        return None
+    try:
+        data = json.loads(raw)
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
+            return None
+        docs = data.get("docs")
+        if not isinstance(docs, dict):
+            return None
+        return {name: _decode(tree, 0) for name, tree in docs.items()}
+    except (ValueError, RecursionError, _Refused, TypeError, KeyError, IndexError):
+        return None
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _decode(node: Any, depth: int) -> Any:
+    from companion.pack import MAX_DEPTH, YList, YMap
+
+    def decode(node: Any, depth: int) -> Any:
+        if isinstance(node, _SCALARS):
+            return node
+        if depth > MAX_DEPTH or not isinstance(node, dict) or len(node) != 1:
+            raise _Refused(f"unexpected {type(node).__name__}")
+        if "m" in node:
+            line, entries, dups = node["m"]
+            out = YMap()
+            out.line = _int(line)
+            key_lines: dict = {}
+            out.key_lines = key_lines
+            for key, value, key_line in entries:
+                if not isinstance(key, (str, int, float, bool)) or key in out:
+                    raise _Refused("bad key")
+                out[key] = decode(value, depth + 1)
+                key_lines[key] = _int(key_line)
+            if dups:
+                out.duplicates = tuple((_key(k), _int(n)) for k, n in dups)
+            return out
+        line, values, lines = node["l"]
+        if len(values) != len(lines):
+            raise _Refused("bad list")
+        seq = YList([decode(v, depth + 1) for v in values])
+        seq.line = _int(line)
+        seq.item_lines = [_int(n) for n in lines]
+        return seq
+
+    return decode(node, depth)
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:
+        raise _Refused("bad line number")
+    return value
+
+
+def _key(value: Any) -> Any:
+    if not isinstance(value, (str, int, float, bool)):
+        raise _Refused("bad key")
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# writing
+
+
+def write(pack_id: str, key: str, docs: dict[str, Any]) -> None:
+    """Keep ``docs`` (a fresh, valid parse) for the next start; silently skip on any failure."""
+    if not enabled():
+        return
+    try:
+        payload = json.dumps({"format": FORMAT, "key": key,
+                              "docs": {name: _encode(tree) for name, tree in docs.items()}},
+                             ensure_ascii=False, separators=(",", ":"))
+    except (_Refused, ValueError, RecursionError):  # a date, bytes, a 5,000-digit int…
+        return
+    import tempfile
+
+    path = cache_path(pack_id)
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(payload)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError:
+        pass  # a read-only cache folder only costs the next start a parse
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def _encode(node: Any) -> Any:
+    from companion.pack import YList, YMap
+
+    if isinstance(node, YMap):
+        return {"m": [node.line,
+                      [[key, _encode(value), node.key_lines[key]] for key, value in node.items()],
+                      [list(dup) for dup in node.duplicates]]}
+    if isinstance(node, YList):
+        return {"l": [node.line, [_encode(v) for v in node], list(node.item_lines)]}
+    if isinstance(node, bool) or node is None or type(node) in (str, int, float):
+        return node
+    raise _Refused(f"cannot keep a {type(node).__name__}")
