@@ -219,11 +219,15 @@ class CompanionApp(App[None]):
 
     # --- panes --------------------------------------------------------------------------
     def pane(self, tab: str) -> ViewPane | None:
-        """The pane of ``tab`` if it is mounted (tabs after the first mount just after start)."""
-        return self._panes.get(tab)
+        """The pane of ``tab`` if it is mounted (tabs after the first mount just after start),
+        with the current View drawn (a hidden tab draws a move just after its frame)."""
+        pane = self._panes.get(tab)
+        if pane is not None:
+            pane.flush_view()
+        return pane
 
     def panes(self) -> Iterable[ViewPane]:
-        return list(self._panes.values())
+        return [pane for tab in list(self._panes) if (pane := self.pane(tab)) is not None]
 
     def register_pane(self, tab: str, pane: ViewPane | None) -> None:
         """Panes announce themselves when mounted (and leave when unmounted)."""
@@ -264,6 +268,7 @@ class CompanionApp(App[None]):
         if not self.is_running or not self.screen_stack:
             return
         tab = event.pane.id or ""
+        self.pane(tab)  # (shown by a click just after a move: draw the move first)
         if self._active_tab == "new" and tab != "new" and self.news_since is not None:
             self._news_seen = True
         self._active_tab = tab
@@ -274,6 +279,7 @@ class CompanionApp(App[None]):
         self.refresh_bindings()
 
     def action_show_tab(self, tab: str) -> None:
+        self.pane(tab)  # a hidden tab not yet redrawn after a move draws it before it shows
         self.tabbed.active = tab
         self._focus_active()
 
@@ -368,12 +374,26 @@ class CompanionApp(App[None]):
         self._save_progress()
         self._update_titles()
         with self.batch_update():
-            for pane in self.panes():
-                pane.show_view(self.view)
+            front = self._active_tab
+            for tab, pane in list(self._panes.items()):
+                pane.show_view(self.view, now=tab == front)
+        # a toast about the old position would now be wrong: it goes in this frame
+        self.drop_toast("position")
+        # what's new (the "5 New · N" label, the toast) follows just after the frame that shows
+        # the move: working it out (companion.view.changes) is not what the viewer waits for
+        if self._move_note is None:
+            self.call_after_refresh(self._note_move)
+        self._move_note = (old, target, catch_up)
+
+    _move_note: tuple[Position, Position, bool] | None = None
+
+    def _note_move(self) -> None:
+        note, self._move_note = self._move_note, None
+        if note is None:
+            return
+        old, target, catch_up = note
         since, new = self.news()
         self._label_news(len(new))
-        # a toast about the old position would now be wrong: only one about this one stays
-        self.drop_toast("position")
         if not catch_up:
             self.say(f"You're at {target.describe()}. When you move on, what you've just "
                      "watched shows up under 5 New.", title="Welcome", replace="position")

@@ -218,6 +218,27 @@ class RichStatic(Static):
         super().update(content, layout=layout)
 
 
+class SteadyOptionList(OptionList):
+    """An OptionList whose scrollbar is not redrawn on every layout of the screen.
+
+    Textual's ``ScrollView._size_updated`` compares the size the layout gives the list with
+    the list's own ``virtual_size`` (its lines). They differ whenever the list is shorter or
+    longer than its box, so every screen layout — every episode switch — re-sized the list
+    and repainted its scrollbar (~0.8 ms a time). Nothing had changed: when the sizes are the
+    ones it was last given, and its own lines are the same, there is nothing to do (a change
+    of options updates the scrollbar itself, in ``OptionList._update_lines``).
+    """
+
+    _sized: tuple | None = None
+
+    def _size_updated(self, size, virtual_size, container_size, layout: bool = True) -> bool:
+        key = (size, virtual_size, container_size, self.virtual_size)
+        if key == self._sized:
+            return False
+        self._sized = key
+        return super()._size_updated(size, virtual_size, container_size, layout)
+
+
 class DetailScroll(VerticalScroll):
     """The scrolling detail side of a tab, without Textual's second layout pass.
 
@@ -258,13 +279,16 @@ class Deferred:
 class ViewPane(Container):
     """A tab's content. Subclasses implement :meth:`refresh_view` from ``self.view`` only.
 
-    Every tab, hidden ones included, is redrawn on every change (a hidden tab never holds
-    another position's text). That is cheap for hidden tabs: nothing hidden is laid out or
-    rendered, lists and Rich content are rebuilt only when what they say changes
-    (:meth:`set_options`, :meth:`RichStatic.show`), and all tabs share one layout pass.
+    Every tab, hidden ones included, is redrawn on every change, so a hidden tab never keeps
+    another position's text. The tab in front is redrawn at once, for the frame that shows
+    the change; hidden tabs just after that frame (``show_view(view, now=False)``), and at
+    once whenever something is about to show them or ask them (:meth:`flush_view`). Lists and
+    Rich content are rebuilt only when what they say changes (:meth:`set_options`,
+    :meth:`RichStatic.show`).
     """
 
     view: "View | None" = None
+    _pending: "View | None" = None  # a newer View this hidden tab has still to draw
 
     @property
     def tab(self) -> str:
@@ -282,9 +306,25 @@ class ViewPane(Container):
             if widget is not None:
                 app.screen.set_focus(widget)
 
-    def show_view(self, view: "View") -> None:
-        self.view = view
-        self.refresh_view()
+    def show_view(self, view: "View", now: bool = True) -> None:
+        """Draw ``view`` — at once, or (``now=False``, for a hidden tab) just after the next
+        frame, so that the frame showing a move to the viewer waits only for the tab in front."""
+        if now:
+            self._pending = None
+            self.view = view
+            self.refresh_view()
+            return
+        if self._pending is None:
+            self.call_after_refresh(self.flush_view)
+        self._pending = view
+
+    def flush_view(self) -> None:
+        """Draw the View this tab was given with ``now=False``, if it has not been drawn yet."""
+        pending = self._pending
+        if pending is not None:
+            self._pending = None
+            self.view = pending
+            self.refresh_view()
 
     def set_options(self, option_list, signature: object, build) -> bool:
         """``option_list.set_options(build())`` unless ``signature`` (what the options say)

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from companion.tui.base import DetailScroll, RichStatic, ViewPane, cite, memo_grid, set_text, source_keys, uncertain
+from companion.tui.base import DetailScroll, RichStatic, SteadyOptionList, ViewPane, cite, memo_grid, set_text, source_keys, uncertain
 
 if TYPE_CHECKING:  # pragma: no cover
     from companion.view import CharacterView, View
@@ -102,7 +102,7 @@ def card(view: "View", cv: "CharacterView", sources: bool = False) -> Renderable
     return Group(*parts)
 
 
-class PeopleList(OptionList):
+class PeopleList(SteadyOptionList):
     """The character list. A cursor move selects that person in the same frame: the stock
     list only posts ``OptionHighlighted``, so the card followed one repaint later (a whole
     extra frame per key). The message still arrives and finds nothing left to do."""

@@ -13,7 +13,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from companion.progress import FRIENDLY
-from companion.tui.base import DetailScroll, RichStatic, ViewPane, set_text, uncertain
+from companion.tui.base import DetailScroll, RichStatic, SteadyOptionList, ViewPane, set_text, uncertain
 
 if TYPE_CHECKING:  # pragma: no cover
     from companion.view import EpisodeView, View
@@ -52,7 +52,7 @@ class EpisodesPane(ViewPane):
         with Horizontal():
             with Vertical(id="ep-side", classes="side"):
                 yield Static("", id="ep-count", classes="count")
-                yield OptionList(id="ep-list")
+                yield SteadyOptionList(id="ep-list")
             with DetailScroll(id="ep-body", classes="detail"):
                 yield RichStatic("", id="ep-detail")
 

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from companion.tui.base import DetailScroll, RichStatic, ViewPane, memo_grid, set_text, truncate, uncertain, when
+from companion.tui.base import DetailScroll, RichStatic, SteadyOptionList, ViewPane, memo_grid, set_text, truncate, uncertain, when
 
 if TYPE_CHECKING:  # pragma: no cover
     from companion.view import CharacterView, View
@@ -224,7 +224,7 @@ class RelationshipsPane(ViewPane):
         with Horizontal():
             with Vertical(id="rel-side", classes="side"):
                 yield Static("", id="rel-count", classes="count")
-                yield OptionList(id="rel-people")
+                yield SteadyOptionList(id="rel-people")
             with DetailScroll(id="rel-body", classes="detail"):
                 yield Static("", id="rel-title")
                 yield Static("", id="rel-map")

@@ -19,7 +19,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from companion.progress import CHECKPOINTS, Position
-from companion.tui.base import DetailScroll, RichStatic, ViewPane, set_text, truncate, uncertain, when
+from companion.tui.base import DetailScroll, RichStatic, SteadyOptionList, ViewPane, set_text, truncate, uncertain, when
 
 if TYPE_CHECKING:  # pragma: no cover
     from companion.view import ThreadView, View
@@ -163,7 +163,7 @@ class ThreadsPane(ViewPane):
         with Horizontal():
             with Vertical(id="thr-side", classes="side"):
                 yield Static("", id="thr-count", classes="count")
-                yield OptionList(id="thr-list")
+                yield SteadyOptionList(id="thr-list")
             with DetailScroll(id="thr-body", classes="detail"):
                 yield Timeline(id="thr-timeline")
                 yield RichStatic("", id="thr-detail")
