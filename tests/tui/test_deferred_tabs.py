@@ -1,0 +1,82 @@
+"""A move paints the tab in front first; hidden tabs follow just after that frame. These tests
+hold the other half of that bargain: a hidden tab never *shows* (or answers with) another
+position's content, and by the next frame none holds it at all."""
+from __future__ import annotations
+
+import pytest
+
+from companion.progress import Position
+
+from .helpers import widget_text
+from .test_leaks_ui import TABS, _leaks, _ready, hidden_names
+
+LATE, EARLY = Position(8, "end"), Position(1, "end")
+
+
+async def _all_tabs(app, pilot) -> None:
+    await _ready(app, pilot)
+    await pilot.pause()
+
+
+@pytest.mark.asyncio
+async def test_hidden_tabs_forget_the_finale_by_the_next_frame_after_moving_back(
+        real_pack, make_app):
+    app = make_app(real_pack, LATE)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _all_tabs(app, pilot)
+        app.move_to(EARLY)
+        assert app.pane("characters").view.position == EARLY  # the tab in front: this frame
+        await pilot.pause()
+        hidden = hidden_names(real_pack, EARLY)
+        assert "Dee Dee" in " ".join(hidden)
+        for tab in TABS:
+            pane = app._panes[tab]
+            assert pane._pending is None and pane.view.position == EARLY, tab
+            text = widget_text(app, pane)
+            assert _leaks(text, {h: h for h in hidden}) == [], tab
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("tab", [t for t in TABS if t != "characters"])
+async def test_a_tab_shown_right_after_a_move_shows_the_move(real_pack, make_app, tab):
+    """No frame in between: the key for a tab pressed in the same moment as ] or [."""
+    app = make_app(real_pack, LATE)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _all_tabs(app, pilot)
+        app.move_to(EARLY)
+        assert app._panes[tab]._pending is not None  # not drawn yet…
+        app.action_show_tab(tab)
+        pane = app._panes[tab]
+        assert pane._pending is None and pane.view.position == EARLY  # …but before it shows
+        await pilot.pause()
+        hidden = hidden_names(real_pack, EARLY)
+        assert _leaks(widget_text(app, pane), {h: h for h in hidden}) == []
+
+
+@pytest.mark.asyncio
+async def test_selecting_someone_in_a_hidden_tab_uses_the_new_position(real_pack, make_app):
+    app = make_app(real_pack, EARLY)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _all_tabs(app, pilot)
+        app.move_to(LATE)
+        late_only = next(c for c in app.view.characters if c.appears.at > EARLY)
+        app.select_character(late_only.id)  # reaches the hidden Relationships tab too
+        assert app._panes["relationships"].view.position == LATE
+        await pilot.pause()
+        assert app.selected_character == late_only.id
+
+
+@pytest.mark.asyncio
+async def test_the_new_count_and_toast_follow_the_frame(real_pack, make_app):
+    app = make_app(real_pack, Position(2, "end"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _all_tabs(app, pilot)
+        for _ in range(5):  # on to a checkpoint that reveals something
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
+            since, new = app.news()
+            if new:
+                break
+        label = app.tabbed.get_tab("new").label.plain
+        assert new and label == f"5 New · {len(new)}"
+        assert any("new thing" in str(n.message) for n in app._notifications)
