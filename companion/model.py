@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from companion.progress import Position
 
@@ -26,15 +27,13 @@ class Item:
         object.__setattr__(self, "at_key", self.at.key)
 
 
-@dataclass(frozen=True, slots=True)
-class Episode:
+class Episode(NamedTuple):
     number: int
     title: Item | None  # dated at (number, early): visible once the episode is started
     recap: tuple[Item, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Character:
+class Character(NamedTuple):
     id: str
     appears: Item
     names: tuple[Item, ...]
@@ -45,31 +44,27 @@ class Character:
     facts: tuple[Item, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Relationship:
+class Relationship(NamedTuple):
     id: str
     between: tuple[str, str]
     stages: tuple[Item, ...]
     history: tuple[Item, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Thread:
+class Thread(NamedTuple):
     id: str
     titles: tuple[Item, ...]
     beats: tuple[Item, ...]
     resolved: Item | None
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     key: str
     url: str
     outlet: str
 
 
-@dataclass(frozen=True, slots=True)
-class Pack:
+class Pack(NamedTuple):
     id: str
     title: str
     episodes: tuple[Episode, ...]

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import gc
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from companion.model import Character, Episode, Item, Pack, Relationship, Source, Thread
 from companion.progress import CHECKPOINTS, REVEAL_CHECKPOINTS, Position, one_line
@@ -41,8 +40,7 @@ MAX_EPISODES = 1000  # episode numbers beyond this are refused (gap checks list 
 _DEEP = 1000  # nesting the C composer (recursive) handles quickly; beyond: check events first
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     file: str
     line: int
     what: str

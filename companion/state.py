@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from companion.progress import Position, PositionError
 
@@ -33,8 +33,7 @@ def state_path() -> Path:
     return state_dir() / FILENAME
 
 
-@dataclass(frozen=True, slots=True)
-class Loaded:
+class Loaded(NamedTuple):
     position: Position
     saved: bool  # False when nothing (usable) was saved: first launch
     warning: str | None = None

@@ -7,8 +7,8 @@ loader refuses it), so there is no "always visible" path.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from companion.model import Character, Item, Pack, Relationship, Thread
 from companion.progress import Position
@@ -23,8 +23,7 @@ def _visible(items: tuple[Item, ...], key: int) -> list[Item]:
     return [item for item in items if item.at_key <= key]
 
 
-@dataclass(frozen=True, slots=True)
-class EpisodeView:
+class EpisodeView(NamedTuple):
     number: int
     title: str | None  # None until the viewer has started the episode
     state: str  # "watched" | "current" | "unstarted"
@@ -36,8 +35,7 @@ class EpisodeView:
         return f"Episode {self.number}: {self.title}" if self.title else f"Episode {self.number}"
 
 
-@dataclass(frozen=True, slots=True)
-class CharacterView:
+class CharacterView(NamedTuple):
     id: str
     name: str
     aliases: tuple[str, ...]
@@ -71,8 +69,7 @@ class CharacterView:
         return False
 
 
-@dataclass(frozen=True, slots=True)
-class RelationshipView:
+class RelationshipView(NamedTuple):
     id: str
     a: CharacterView
     b: CharacterView
@@ -84,8 +81,7 @@ class RelationshipView:
         return self.b if self.a.id == char_id else self.a
 
 
-@dataclass(frozen=True, slots=True)
-class ThreadView:
+class ThreadView(NamedTuple):
     id: str
     title: str
     status: str  # "open" | "resolved"
@@ -284,8 +280,7 @@ class View:
 # What changed between two positions ("new since last time", the audit)
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
     at: Position
     kind: str  # character, name, alias, actor, group, role, status, fact, relationship, label,
     #            history, thread, thread-title, beat, resolved, episode-title, recap

@@ -224,16 +224,16 @@ def scramble(pack: Pack, rnd: random.Random) -> Pack:
     for ch in pack.characters:
         appears = move(ch.appears)
         first = dataclasses.replace(ch.names[0], at=appears.at)
-        characters.append(dataclasses.replace(
-            ch, appears=appears, names=(first, *moves(ch.names[1:])), actor=move(ch.actor),
+        characters.append(ch._replace(
+            appears=appears, names=(first, *moves(ch.names[1:])), actor=move(ch.actor),
             groups=moves(ch.groups), roles=moves(ch.roles), statuses=moves(ch.statuses),
             facts=moves(ch.facts)))
-    relationships = [dataclasses.replace(r, stages=moves(r.stages), history=moves(r.history))
+    relationships = [r._replace(stages=moves(r.stages), history=moves(r.history))
                      for r in pack.relationships]
-    threads = [dataclasses.replace(t, titles=moves(t.titles), beats=moves(t.beats),
-                                   resolved=move(t.resolved)) for t in pack.threads]
-    return dataclasses.replace(pack, characters=tuple(characters),
-                               relationships=tuple(relationships), threads=tuple(threads))
+    threads = [t._replace(titles=moves(t.titles), beats=moves(t.beats), resolved=move(t.resolved))
+               for t in pack.threads]
+    return pack._replace(characters=tuple(characters), relationships=tuple(relationships),
+                         threads=tuple(threads))
 
 
 @PROPS
