@@ -48,7 +48,30 @@ def _position_opts(parser: argparse.ArgumentParser, default=argparse.SUPPRESS) -
                         help="start | early | mid | late | end (default: end)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+_VALUE_OPTIONS = ("--pack", "--episode", "-e", "--at")
+
+
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` runs, when that is certain (else None: build every one).
+
+    Building all nine subparsers costs a few ms of every run (argparse looks up its messages'
+    translations for each); a run needs only its own. Help, the version and anything unclear
+    get the whole parser, so every message is the one the whole parser would give.
+    """
+    tokens = iter(argv)
+    for token in tokens:
+        if token in ("-h", "--help", "--version") or token == "--":
+            return None
+        if token in _VALUE_OPTIONS or (token.startswith("--") and "=" not in token and any(
+                option.startswith(token) for option in _VALUE_OPTIONS)):  # (--epi: abbreviated)
+            next(tokens, None)
+        elif not token.startswith("-") or token == "-" or token[1:].replace(".", "", 1).isdigit():
+            return token if token in COMMANDS else None  # ("-" and "-3" are positionals too)
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with ``only``, just that subcommand among the subcommands."""
     parser = _Parser(prog="companion", description="A spoiler-safe companion for watching Run Away.")
     _position_opts(parser, default=None)
     from companion import __version__
@@ -59,42 +82,49 @@ def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     _position_opts(common)
 
-    p = sub.add_parser("progress", parents=[common], help="print or set saved progress (e.g. 6:late)")
-    p.add_argument("position", nargs="?", metavar="N[:CHECKPOINT]")
+    if only in (None, 'progress'):
+        p = sub.add_parser("progress", parents=[common], help="print or set saved progress (e.g. 6:late)")
+        p.add_argument("position", nargs="?", metavar="N[:CHECKPOINT]")
 
-    show = sub.add_parser("show", parents=[common], help="print what you know at your point")
-    what = show.add_subparsers(dest="what", parser_class=_Parser, metavar="WHAT", required=True)
-    what.add_parser("characters", parents=[common], help="the characters known so far")
-    c = what.add_parser("character", parents=[common], help="one character's card")
-    c.add_argument("name", nargs="+", metavar="NAME")
-    r = what.add_parser("relationships", parents=[common], help="relationships (of one character)")
-    r.add_argument("name", nargs="*", metavar="NAME")
-    what.add_parser("threads", parents=[common], help="plot threads so far")
-    what.add_parser("episodes", parents=[common], help="episodes and their recaps so far")
-    what.add_parser("recap", parents=[common], help="a 'previously on' of everything so far")
+    if only in (None, 'show'):
+        show = sub.add_parser("show", parents=[common], help="print what you know at your point")
+        what = show.add_subparsers(dest="what", parser_class=_Parser, metavar="WHAT", required=True)
+        what.add_parser("characters", parents=[common], help="the characters known so far")
+        c = what.add_parser("character", parents=[common], help="one character's card")
+        c.add_argument("name", nargs="+", metavar="NAME")
+        r = what.add_parser("relationships", parents=[common], help="relationships (of one character)")
+        r.add_argument("name", nargs="*", metavar="NAME")
+        what.add_parser("threads", parents=[common], help="plot threads so far")
+        what.add_parser("episodes", parents=[common], help="episodes and their recaps so far")
+        what.add_parser("recap", parents=[common], help="a 'previously on' of everything so far")
 
-    e = sub.add_parser("export", parents=[common], help="everything visible at your point")
-    e.add_argument("--format", choices=("json", "markdown"), default="json")
+    if only in (None, 'export'):
+        e = sub.add_parser("export", parents=[common], help="everything visible at your point")
+        e.add_argument("--format", choices=("json", "markdown"), default="json")
 
-    v = sub.add_parser("validate", help="check a pack; file:line errors, exit 1 if bad")
-    v.add_argument("pack_dir", nargs="?", metavar="PACK_DIR")
-    v.add_argument("--pack", metavar="DIR", default=argparse.SUPPRESS)
+    if only in (None, 'validate'):
+        v = sub.add_parser("validate", help="check a pack; file:line errors, exit 1 if bad")
+        v.add_argument("pack_dir", nargs="?", metavar="PACK_DIR")
+        v.add_argument("--pack", metavar="DIR", default=argparse.SUPPRESS)
 
-    a = sub.add_parser("audit", help="for pack authors: what each checkpoint reveals")
-    a.add_argument("--pack", metavar="DIR", default=argparse.SUPPRESS)
-    a.add_argument("--format", choices=("text", "json"), default="text")
+    if only in (None, 'audit'):
+        a = sub.add_parser("audit", help="for pack authors: what each checkpoint reveals")
+        a.add_argument("--pack", metavar="DIR", default=argparse.SUPPRESS)
+        a.add_argument("--format", choices=("text", "json"), default="text")
 
-    sub.add_parser("where", help="print where progress and the shipped pack live")
+    if only in (None, 'where'):
+        sub.add_parser("where", help="print where progress and the shipped pack live")
 
-    s = sub.add_parser("serve", help="serve the companion to a browser (textual-serve)",
-                       description="Serve the same companion to a web browser. Every connection "
-                                   "shares your saved progress. Ctrl+C stops it.")
-    s.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default: 127.0.0.1, this machine only; any other "
-                        "address lets anyone on that network open it)")
-    s.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
-    s.add_argument("--pack", metavar="DIR", default=argparse.SUPPRESS,
-                   help="serve another show's pack (default: the shipped Run Away pack)")
+    if only in (None, 'serve'):
+        s = sub.add_parser("serve", help="serve the companion to a browser (textual-serve)",
+                           description="Serve the same companion to a web browser. Every connection "
+                                       "shares your saved progress. Ctrl+C stops it.")
+        s.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this machine only; any other "
+                            "address lets anyone on that network open it)")
+        s.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+        s.add_argument("--pack", metavar="DIR", default=argparse.SUPPRESS,
+                       help="serve another show's pack (default: the shipped Run Away pack)")
     return parser
 
 
@@ -301,7 +331,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from companion.pack import PackError
 
     try:
-        args = build_parser().parse_args(argv)
+        argv = sys.argv[1:] if argv is None else list(argv)
+        args = build_parser(_command_of(argv)).parse_args(argv)
         handler = COMMANDS.get(args.command or "", launch)
         return handler(args)
     except UsageError as exc:

@@ -270,3 +270,27 @@ def test_pack_text_that_looks_like_markup_is_printed_as_text(tmp_path, capsys, m
         assert code == 0 and "Alice [/x] Moon" in out and "Worried [bold]sister" in out, width
         code, out, err = run(capsys, ["show", "character", "alice", "--pack", str(pack), "-e", "1"])
         assert code == 0 and "Alice [/x] Moon" in out and "Worried [bold]sister" in out, width
+
+
+# --- the parser built for one subcommand answers exactly as the whole one ------------------
+
+_TOKENS = ["show", "characters", "character", "relationships", "threads", "episodes", "recap",
+           "progress", "export", "validate", "audit", "where", "serve", "--pack", "--pa", "--epi",
+           "--episode", "-e", "-e3", "--episode=2", "--at", "end", "mid", "3", "0", "x", "--format",
+           "json", "text", "--host", "--port", "80", "Simon", "--bogus", "-", "--", "--at=late", "-3", "-1.5", "--vers", "-h"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(argv=st.lists(st.sampled_from(_TOKENS), max_size=6))
+def test_a_parser_for_one_command_answers_as_the_whole_parser(argv):
+    from companion.cli import UsageError, _command_of, build_parser
+
+    def answer(parser):
+        try:
+            return ("ok", vars(parser.parse_args(argv)))
+        except UsageError as exc:
+            return ("error", str(exc))
+        except SystemExit as exc:  # --help, --version
+            return ("exit", exc.code)
+
+    assert answer(build_parser(_command_of(argv))) == answer(build_parser())
