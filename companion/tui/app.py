@@ -285,11 +285,27 @@ class CompanionApp(App[None]):
 
     # --- selection shared by the tabs ---------------------------------------------------
     def select_character(self, char_id: str) -> None:
+        """Select ``char_id`` in the tab in front now; in the other people tab just after the
+        frame (a cursor move waits only for the card it shows)."""
         self.selected_character = char_id
+        front = self._front_tab()
         for tab in ("characters", "relationships"):
-            pane = self.pane(tab)
-            if pane is not None:
+            pane = self._panes.get(tab)
+            if pane is None:
+                continue
+            if tab == front:
+                pane.flush_view()
                 pane.select(char_id)  # type: ignore[attr-defined]
+            else:
+                pane.follow_later()
+
+    def _front_tab(self) -> str:
+        """The tab shown now (set at once by ``action_show_tab``; ``_active_tab`` follows with
+        the TabActivated message)."""
+        try:
+            return self.tabbed.active or self._active_tab
+        except Exception:  # pragma: no cover - before the tabs exist
+            return self._active_tab
 
     def select_thread(self, thread_id: str) -> None:
         self.selected_thread = thread_id
@@ -374,7 +390,7 @@ class CompanionApp(App[None]):
         self._save_progress()
         self._update_titles()
         with self.batch_update():
-            front = self._active_tab
+            front = self._front_tab()
             for tab, pane in list(self._panes.items()):
                 pane.show_view(self.view, now=tab == front)
         # a toast about the old position would now be wrong: it goes in this frame

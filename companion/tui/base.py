@@ -314,17 +314,36 @@ class ViewPane(Container):
             self.view = view
             self.refresh_view()
             return
-        if self._pending is None:
-            self.call_after_refresh(self.flush_view)
         self._pending = view
+        self._flush_soon()
+
+    def follow_later(self) -> None:
+        """Follow the app's selection (made in another tab) just after the next frame."""
+        self._follow = True
+        self._flush_soon()
+
+    _follow = False  # the app's selection changed while this tab was hidden
+    _flushing = False  # a flush_view is scheduled
+
+    def _flush_soon(self) -> None:
+        if not self._flushing:
+            self._flushing = True
+            self.call_after_refresh(self.flush_view)
 
     def flush_view(self) -> None:
-        """Draw the View this tab was given with ``now=False``, if it has not been drawn yet."""
+        """Catch up at once with what this tab was given for later (a View, a selection)."""
+        self._flushing = False
         pending = self._pending
         if pending is not None:
             self._pending = None
             self.view = pending
             self.refresh_view()
+        if self._follow:
+            self._follow = False
+            self.follow_selection()
+
+    def follow_selection(self) -> None:
+        """Show the app's current selection (tabs that share one override this)."""
 
     def set_options(self, option_list, signature: object, build) -> bool:
         """``option_list.set_options(build())`` unless ``signature`` (what the options say)

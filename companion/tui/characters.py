@@ -210,6 +210,10 @@ class CharactersPane(ViewPane):
         body.show(key, lambda: card(view, cv, self.sources))
 
     # --- selection ----------------------------------------------------------------------
+    def follow_selection(self) -> None:
+        if self.app.selected_character:  # type: ignore[attr-defined]
+            self.select(self.app.selected_character)  # type: ignore[attr-defined]
+
     def select(self, char_id: str) -> None:
         """Show ``char_id``'s card (clearing a filter that hides them)."""
         if self.view is None or self.view.character(char_id) is None:

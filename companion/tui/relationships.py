@@ -303,6 +303,10 @@ class RelationshipsPane(ViewPane):
         picture.update(person_map(view, cv, width))
         detail.update(details(view, cv))
 
+    def follow_selection(self) -> None:
+        if self.app.selected_character:  # type: ignore[attr-defined]
+            self.select(self.app.selected_character)  # type: ignore[attr-defined]
+
     def select(self, char_id: str) -> None:
         if self.view is None or self.view.character(char_id) is None:
             return

@@ -60,10 +60,16 @@ async def test_selecting_someone_in_a_hidden_tab_uses_the_new_position(real_pack
         await _all_tabs(app, pilot)
         app.move_to(LATE)
         late_only = next(c for c in app.view.characters if c.appears.at > EARLY)
-        app.select_character(late_only.id)  # reaches the hidden Relationships tab too
-        assert app._panes["relationships"].view.position == LATE
+        app.select_character(late_only.id)  # reaches the hidden Relationships tab too…
+        pane = app._panes["relationships"]
+        assert pane._follow  # …just after the frame
+        app.action_show_tab("relationships")  # or at once, when it is about to show
+        assert pane.view.position == LATE and not pane._follow
         await pilot.pause()
         assert app.selected_character == late_only.id
+        people = pane.part("rel-people")
+        if late_only.id in pane._index:
+            assert people.get_option_at_index(people.highlighted).id == late_only.id
 
 
 @pytest.mark.asyncio
