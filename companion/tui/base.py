@@ -83,6 +83,63 @@ def _cell_key(cell) -> tuple:
     raise TypeError(cell)
 
 
+class Rows:
+    """Rows of a short label and a wrapped text: what a two-column ``Table.grid(padding=(0, 1))``
+    with a no-wrap first column and a ``ratio=1`` second one shows, cell for cell — without a
+    table's measuring of every cell (a card is mostly these; moving the cursor renders a new
+    card every time).
+
+    The label column is as wide as its widest label; the text wraps in the rest of the width,
+    continuation lines indented under it. ``label_style`` is the first column's style (it
+    also styles the gap and the blank under a label, as a table column's style does).
+    (Where one word is wider than the whole text column — a card under ~25 cells — a table
+    cuts it with an ellipsis; this folds it onto the next line.)
+    """
+
+    def __init__(self, label_style: str = "") -> None:
+        self.label_style = label_style
+        self.rows: list[tuple[str, Text]] = []
+
+    def add_row(self, label: str, text: Text) -> None:
+        self.rows.append((label, text))
+
+    @property
+    def _companion_key(self) -> tuple:
+        """What the rows say: equal keys render to the same lines (see memo_grid)."""
+        return ("rows", self.label_style, tuple((label, _cell_key(text)) for label, text in self.rows))
+
+    def __rich_console__(self, console, options):
+        from rich.cells import cell_len
+        from rich.style import Style
+
+        if not self.rows:
+            return
+        width = options.max_width
+        label_width = max(cell_len(label) for label, _ in self.rows)
+        text_width = max(1, width - label_width - 1)
+        label_style = console.get_style(self.label_style) if self.label_style else Style()
+        new_line = Segment.line()
+        for label, text in self.rows:
+            lines = text.wrap(console, text_width, justify=text.justify, overflow=text.overflow,
+                              no_wrap=False)
+            for index, line in enumerate(lines):
+                head = label if index == 0 else ""
+                yield Segment(head + " " * (label_width - cell_len(head) + 1), label_style)
+                line.pad_right(text_width - line.cell_len)  # (wrap leaves it to the cell)
+                if line.style:  # (Text.render leaves a line's own style to its caller)
+                    base = console.get_style(line.style)
+                    for seg in line.render(console):
+                        yield Segment(seg.text, base + seg.style if seg.style else base)
+                else:
+                    yield from line.render(console)
+                yield new_line
+
+    def __rich_measure__(self, console, options):
+        from rich.measure import Measurement
+
+        return Measurement(options.max_width, options.max_width)
+
+
 def memo_grid(table):
     """Mark a ``Table.grid()`` of plain cells so its rendered lines are reused.
 

@@ -5,14 +5,13 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from companion.tui.base import DetailScroll, RichStatic, SteadyOptionList, ViewPane, cite, memo_grid, set_text, source_keys, uncertain
+from companion.tui.base import DetailScroll, RichStatic, Rows, SteadyOptionList, ViewPane, cite, set_text, source_keys, uncertain
 
 if TYPE_CHECKING:  # pragma: no cover
     from companion.view import CharacterView, View
@@ -30,9 +29,7 @@ def filter_characters(view: "View", query: str) -> list["CharacterView"]:
 def card(view: "View", cv: "CharacterView", sources: bool = False) -> RenderableType:
     """A character's card as known at ``view.position``: every line comes from the View."""
     parts: list[RenderableType] = [Text(cv.name, style="bold underline")]
-    rows = Table.grid(padding=(0, 1))
-    rows.add_column(style="bold", no_wrap=True)
-    rows.add_column(ratio=1)
+    rows = Rows(label_style="bold")
 
     def row(label: str, value: str | None, item=None, items=()) -> None:
         if not value:
@@ -50,7 +47,7 @@ def card(view: "View", cv: "CharacterView", sources: bool = False) -> Renderable
     row("Role now", cv.role, cv.role_item)
     row("Status now", cv.status, cv.status_item)
     row("Group", ", ".join(cv.groups))
-    parts.append(memo_grid(rows))
+    parts.append(rows)
 
     parts.append(Text(""))
     parts.append(Text("What you know", style="bold"))
@@ -61,15 +58,13 @@ def card(view: "View", cv: "CharacterView", sources: bool = False) -> Renderable
         current = ep is not None and ep.state == "current"
         parts.append(Text(f"Episode {episode}" + (" (so far)" if current else ""),
                           style="italic"))
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True)
-        grid.add_column(ratio=1)
+        grid = Rows()
         for fact in facts:
             line = Text(fact.text + uncertain(fact))
             if sources:
                 line.append_text(cite(fact))
             grid.add_row(" •", line)
-        parts.append(memo_grid(grid))
+        parts.append(grid)
 
     rels = view.relationships_of(cv.id)
     parts.append(Text(""))
@@ -77,16 +72,14 @@ def card(view: "View", cv: "CharacterView", sources: bool = False) -> Renderable
     parts.append(Text(f"Relationships now · {count}", style="bold"))
     if not rels:
         parts.append(Text("None known yet.", style="dim"))
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column(ratio=1)
+    grid = Rows()
     for rel in rels:
         stage = rel.stages[-1]
         line = Text.assemble((rel.other(cv.id).name, "bold"), " — ", rel.label + uncertain(stage))
         if sources:
             line.append_text(cite(stage))
         grid.add_row(" •", line)
-    parts.append(memo_grid(grid))
+    parts.append(grid)
 
     if sources:
         items = [cv.name_item, *cv.alias_items, cv.actor_item, cv.role_item, cv.status_item,
