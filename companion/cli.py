@@ -275,8 +275,13 @@ def cmd_where(args) -> int:
     from companion import state
     from companion.pack import default_pack_dir
 
+    from companion import parsecache
+
     print(f"progress: {state.state_path()}")
     print(f"pack:     {default_pack_dir()}")
+    cache = "off (COMPANION_NO_CACHE)" if not parsecache.enabled() else \
+        parsecache.cache_path(default_pack_dir().name)
+    print(f"cache:    {cache}")
     return 0
 
 

@@ -202,3 +202,10 @@ def test_cli_output_is_the_same_from_the_cache(tmp_path):
                     env={"COMPANION_NO_CACHE": "1"})
     assert cold.returncode == warm.returncode == fresh.returncode == 0
     assert cold.stdout == warm.stdout == fresh.stdout
+
+
+def test_where_says_where_the_cache_is(tmp_path):
+    shown = run_cli("where", env={"COMPANION_CACHE_DIR": str(tmp_path / "c")})
+    assert shown.returncode == 0 and f"cache:    {tmp_path / 'c'}" in shown.stdout
+    off = run_cli("where", env={"COMPANION_NO_CACHE": "1"})
+    assert "cache:    off" in off.stdout
