@@ -448,7 +448,7 @@ def load_pack(directory: str | Path | None = None, *, parse_cache: bool = True) 
             gc.enable()
 
 
-def _load_uncached(path: Path, cache_key: tuple, cacheable: bool = False) -> Pack:
+def _load_uncached(path: Path, cache_key: tuple, cacheable: bool) -> Pack:
     raws: dict[str, bytes] = {}
     problems: list[Problem] = []
     for name in FILES:
