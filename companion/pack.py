@@ -157,8 +157,29 @@ def _too_deep(text: str | bytes) -> int | None:
                     return event.start_mark.line + 1
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        # PyYAML >= 6.0.4 has a nesting limit of its own, met while scanning ahead (before any
+        # event past depth MAX_DEPTH is yielded): that is still our "too deep", at our line
+        if "nesting depth" in str(exc.problem or ""):
+            return _flow_deep_line(lines, br) or ((exc.problem_mark.line + 1)
+                                                  if exc.problem_mark else 1)
+        return None  # composing reports it, with its line
     except (yaml.YAMLError, ValueError, UnicodeError):
         return None  # composing reports it, with its line
+    return None
+
+
+def _flow_deep_line(lines: list, br: tuple) -> int | None:
+    """The first line where open flow brackets pass MAX_DEPTH (a bracket count, no parse)."""
+    depth = 0
+    for number, line in enumerate(lines, 1):
+        for ch in (line if isinstance(line, str) else (line[i:i + 1] for i in range(len(line)))):
+            if ch in (br[0], br[1]):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return number
+            elif ch in (br[2], br[3]):
+                depth = max(0, depth - 1)
     return None
 
 
