@@ -391,8 +391,12 @@ class CompanionApp(App[None]):
         self._update_titles()
         with self.batch_update():
             front = self._front_tab()
+            # a hidden tab may draw a move *forward* just after the frame (until then it holds
+            # an earlier position: nothing it shows is new to the viewer); a move back is drawn
+            # in every tab at once, so no tab ever holds anything dated after the position
+            back = target < old
             for tab, pane in list(self._panes.items()):
-                pane.show_view(self.view, now=tab == front)
+                pane.show_view(self.view, now=back or tab == front)
         # a toast about the old position would now be wrong: it goes in this frame
         self.drop_toast("position")
         # what's new (the "5 New · N" label, the toast) follows just after the frame that shows

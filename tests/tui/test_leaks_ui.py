@@ -8,6 +8,7 @@ import re
 import pytest
 
 from companion.progress import Position, all_positions
+from companion.tui.base import ViewPane
 from companion.view import View
 from leakcheck import dated_items, hidden_texts
 
@@ -48,11 +49,20 @@ async def _ready(app, pilot):
     raise AssertionError("tabs never mounted")
 
 
+async def _drawn(app, pilot) -> None:
+    """Wait until every tab, hidden ones included, has drawn the app's current View."""
+    for _ in range(200):
+        if all(pane.view is app.view for pane in app.query(ViewPane)):
+            return
+        await pilot.pause()
+    raise AssertionError("a tab never drew the current position")
+
+
 async def _check_position(app, pilot, pack, position: Position, screens: bool) -> int:
     """Every surface at ``position``; returns how many hidden probes were checked."""
     if app.position != position:
         app.move_to(position)
-    await pilot.pause()
+    await _drawn(app, pilot)
     view = View(pack, position)
     hidden = hidden_texts(pack, position)
     probe = probes(pack, position, hidden)
