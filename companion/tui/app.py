@@ -146,8 +146,12 @@ class CompanionApp(App[None]):
 
     def __init__(self, pack: Pack, position: Position, first_run: bool = False, *,
                  save: bool = True, screenshot_dir: str | os.PathLike | None = None,
-                 cursor_blink: bool | None = None, freeze_gc: bool = False, **kwargs):
+                 cursor_blink: bool | None = None, freeze_gc: bool = False,
+                 notices: Iterable[str] = (), **kwargs):
         super().__init__(**kwargs)
+        # warnings from before the app started (a damaged progress file…): shown as toasts,
+        # not only on stderr after quitting
+        self.notices = tuple(n for n in notices if n)
         # freeze_gc (``companion`` sets it): once every tab is mounted, move everything alive
         # out of the cyclic GC's way (gc.freeze), as ``companion`` does with the pack before
         # the app starts. The widgets live as long as the app; without this, full
@@ -206,8 +210,14 @@ class CompanionApp(App[None]):
         self._restore_theme()
         self._update_titles()
         self._fit_footer(self.size.width)
+        if self.notices:  # after the first frame: the screen's toast rack is mounted by then
+            self.call_after_refresh(self._say_notices)
         if self.first_run:
             self.call_after_refresh(self.action_pick)
+
+    def _say_notices(self) -> None:
+        for notice in self.notices:
+            self.say(notice, title="Saved progress", severity="warning", timeout=30)
 
     def on_resize(self, event) -> None:
         self._fit_footer(event.size.width)

@@ -1,0 +1,27 @@
+"""A damaged progress file is said inside the TUI (a toast), not only on stderr after quitting."""
+from __future__ import annotations
+
+import pytest
+
+from companion import state
+
+
+async def _until(pilot, check, what: str) -> None:
+    for _ in range(100):
+        if check():
+            return
+        await pilot.pause()
+    raise AssertionError(f"never reached: {what}")
+
+
+@pytest.mark.asyncio
+async def test_a_damaged_progress_file_is_shown_as_a_toast_in_the_tui(real_pack, make_app):
+    path = state.state_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{ this is not json", encoding="utf-8")
+    loaded = state.load_progress(real_pack.id, real_pack.episode_count)
+    assert loaded.warning
+    app = make_app(real_pack, loaded.position, save=False, notices=(loaded.warning,))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _until(pilot, lambda: any(n.message == loaded.warning and n.severity == "warning"
+                                        for n in app._notifications), "the warning as a toast")
