@@ -83,6 +83,8 @@ class Position:
         else:
             ep_text, cp = raw, "end"
         try:
+            if not ep_text.isascii():  # int() takes any script's digits ("٣", "８"): not we
+                raise ValueError
             episode = int(ep_text.strip())
         except ValueError:
             raise PositionError(

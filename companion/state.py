@@ -6,8 +6,10 @@ not started, with one warning; failed writes warn and the app keeps working.
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -18,6 +20,7 @@ ENV_VAR = "COMPANION_STATE_DIR"
 FILENAME = "state.json"
 START = Position(1, "start")
 MAX_STATE_BYTES = 1_000_000
+DAMAGED_SUFFIX = ".damaged"  # a damaged state file is kept beside the new one, never lost
 
 
 def state_dir() -> Path:
@@ -39,30 +42,69 @@ class Loaded(NamedTuple):
     warning: str | None = None
 
 
-def _read() -> tuple[dict, str | None]:
+class _Read(NamedTuple):
+    data: dict
+    warning: str | None = None
+    # what a save may do with the file there now: "write" (nothing there, or ours and whole),
+    # "keep-aside" (readable but damaged: moved aside first, never lost), "leave" (it could not
+    # be read at all — unreadable, not a regular file —: a save must not replace it)
+    on_save: str = "write"
+
+
+def _nonblocking(name, flags):
+    return os.open(name, flags | getattr(os, "O_NONBLOCK", 0))
+
+
+def _read() -> _Read:
     path = state_path()
     try:
-        with open(path, "rb") as fh:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return _Read({})
+    except NotADirectoryError as exc:  # nothing there; a save reports its own failure
+        return _Read({}, f"cannot read saved progress at {path} ({exc.strerror}); starting "
+                         "from episode 1")
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # a link loop holds nothing of the user's: a save may replace it
+            return _Read({}, f"saved progress at {path} is a symbolic link loop; starting from "
+                             "episode 1")
+        return _Read({}, f"cannot read saved progress at {path} ({exc.strerror}); "
+                         "starting from episode 1", "leave")
+    if stat.S_ISDIR(st.st_mode):
+        return _Read({}, f"saved progress at {path} is a folder, not a file; starting from "
+                         "episode 1", "leave")
+    if not stat.S_ISREG(st.st_mode):  # a FIFO, a device, a socket: never opened (it could block)
+        return _Read({}, f"saved progress at {path} is not a regular file; starting from "
+                         "episode 1", "leave")
+    try:
+        # O_NONBLOCK: should it be swapped for a FIFO since the check, opening cannot hang
+        with open(path, "rb", opener=_nonblocking) as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return _Read({}, f"saved progress at {path} is not a regular file; starting "
+                                 "from episode 1", "leave")
             raw = fh.read(MAX_STATE_BYTES + 1)
     except FileNotFoundError:
-        return {}, None
-    except IsADirectoryError:
-        return {}, f"saved progress at {path} is a folder, not a file; starting from episode 1"
+        return _Read({})
     except OSError as exc:
-        return {}, f"cannot read saved progress at {path} ({exc.strerror}); starting from episode 1"
+        return _Read({}, f"cannot read saved progress at {path} ({exc.strerror}); starting "
+                         "from episode 1", "leave")
+    aside = f" (the next save keeps it as {path.name}{DAMAGED_SUFFIX})"
     if len(raw) > MAX_STATE_BYTES:
-        return {}, f"saved progress at {path} is too large to be ours; starting from episode 1"
+        return _Read({}, f"saved progress at {path} is too large to be ours; starting from "
+                         f"episode 1{aside}", "keep-aside")
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: [[[[… nested
-        return {}, f"saved progress at {path} is damaged; starting from episode 1 (it will be repaired on the next save)"
+        return _Read({}, f"saved progress at {path} is damaged; starting from episode 1{aside}",
+                     "keep-aside")
     if not isinstance(data, dict):
-        return {}, f"saved progress at {path} is not in the expected shape; starting from episode 1"
-    return data, None
+        return _Read({}, f"saved progress at {path} is not in the expected shape; starting "
+                         f"from episode 1{aside}", "keep-aside")
+    return _Read(data)
 
 
 def load_progress(show_id: str, episodes: int | None = None) -> Loaded:
-    data, warning = _read()
+    data, warning, _on_save = _read()
     if warning:
         return Loaded(START, False, warning)
     progress = data.get("progress", {})
@@ -148,7 +190,17 @@ def _locked():
 
 def _update(mutate, durable: bool = True) -> str | None:
     with _locked():
-        data, _warning = _read()
+        data, _warning, on_save = _read()
+        path = state_path()
+        if on_save == "leave":
+            return (f"could not save progress: {path} could not be read, so it was left as it "
+                    "is (move it away or fix its permissions)")
+        if on_save == "keep-aside":
+            try:
+                os.replace(path, path.with_name(path.name + DAMAGED_SUFFIX))
+            except OSError as exc:
+                return (f"could not save progress: the damaged {path} could not be kept aside "
+                        f"({exc.strerror or exc}), so it was left as it is")
         if not isinstance(data.get("progress"), dict):
             data["progress"] = {}
         data["version"] = 1
@@ -182,7 +234,7 @@ def sync() -> None:
 
 
 def load_setting(name: str) -> str | None:
-    data, _ = _read()
+    data = _read().data
     value = data.get(name)
     return value if isinstance(value, str) else None
 

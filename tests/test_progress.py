@@ -35,3 +35,9 @@ def test_stepping_walks_every_checkpoint_and_stops_at_the_first():
 def test_friendly_description():
     assert Position(3, "mid").describe() == "Episode 3 · halfway"
     assert Position(6, "late").describe() == "Episode 6 · three quarters in"
+
+
+@pytest.mark.parametrize("text", ["٣:end", "８:end", "३", "1٣:mid"])
+def test_parse_takes_only_ascii_digits(text):
+    with pytest.raises(PositionError):
+        Position.parse(text)

@@ -65,15 +65,21 @@ def _loads_at_start_with_one_warning(loaded: state.Loaded) -> None:
 
 
 @pytest.mark.parametrize("name", list(DAMAGE))
-def test_damage_gives_the_safe_default_one_warning_and_the_next_save_repairs_it(sdir, name):
+def test_damage_gives_the_safe_default_one_warning_and_the_next_save_keeps_it_aside(sdir, name):
     (sdir / "state.json").write_bytes(DAMAGE[name])
-    _loads_at_start_with_one_warning(state.load_progress("mini", 3))
+    loaded = state.load_progress("mini", 3)
+    _loads_at_start_with_one_warning(loaded)
+    whole_file = "keeps it as state.json.damaged" in loaded.warning  # (else: one bad entry)
     assert state.load_setting("theme") is None
     assert state.save_progress("mini", Position(3, "late")) is None
     repaired = state.load_progress("mini", 3)
     assert repaired == state.Loaded(Position(3, "late"), True, None)
     assert json.loads((sdir / "state.json").read_text())["progress"] == {"mini": "3:late"}
-    assert [p.name for p in sdir.iterdir()] == ["state.json"], "temp files left behind"
+    # the damaged file is kept beside the new one, never lost; no temp file is left behind
+    names = sorted(p.name for p in sdir.iterdir())
+    assert names == (["state.json", "state.json.damaged"] if whole_file else ["state.json"])
+    if whole_file:
+        assert (sdir / "state.json.damaged").read_bytes() == DAMAGE[name]
 
 
 @pytest.mark.parametrize("name", ["truncated", "deeply-nested", "beyond-the-last-episode",
@@ -344,3 +350,43 @@ def test_the_package_writes_no_log():
         text = path.read_text()
         assert "FileHandler" not in text and "basicConfig" not in text, path
         assert "logging" not in text or path.name == "serve.py", path
+
+
+def test_a_file_that_could_not_be_read_is_never_replaced_by_a_save(sdir, monkeypatch):
+    """Unreadable (mode 000, simulated: root reads anything): a save must not replace what it
+    could not read — other shows' progress and the settings would be lost."""
+    (sdir / "state.json").write_bytes(GOOD)
+    real_open = open
+
+    def guarded(path, *args, **kwargs):
+        if str(path).endswith("state.json"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", guarded)
+    warning = state.save_progress("mini", Position(2, "end"))
+    assert warning and "could not save" in warning and "left as it is" in warning
+    assert state.save_setting("theme", "nord")
+    monkeypatch.setattr("builtins.open", real_open)
+    assert (sdir / "state.json").read_bytes() == GOOD
+
+
+def test_a_fifo_as_the_state_file_is_refused_without_blocking(sdir):
+    import subprocess
+    import sys
+
+    os.mkfifo(sdir / "state.json")
+    code = ("from companion import state; from companion.progress import Position; "
+            "print(state.load_progress('mini', 3).warning); "
+            "print(state.save_progress('mini', Position(2, 'end')))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=20, env={**os.environ, "COMPANION_STATE_DIR": str(sdir)})
+    assert proc.returncode == 0, proc.stderr
+    loaded, saved = proc.stdout.splitlines()
+    assert "not a regular file" in loaded
+    assert "could not save" in saved
+
+
+def test_a_saved_position_with_non_ascii_digits_is_damage_not_a_position(sdir):
+    (sdir / "state.json").write_text(json.dumps({"version": 1, "progress": {"mini": "８:end"}}))
+    _loads_at_start_with_one_warning(state.load_progress("mini", 3))
