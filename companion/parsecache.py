@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +100,10 @@ def read(pack_id: str, key: str) -> dict[str, Any] | None:
         return None
     if len(raw) > MAX_CACHE_BYTES:
         return None
+    # this module writes UTF-8 as is (ensure_ascii=False): a \uD800–\uDFFF escape is not ours,
+    # and a lone surrogate would only fail later, when printed
+    if _SURROGATE.search(raw):
+        return None
     try:
         data = json.loads(raw)
         if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
@@ -112,6 +117,7 @@ def read(pack_id: str, key: str) -> dict[str, Any] | None:
 
 
 _SCALARS = (str, int, float, bool, type(None))
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def _decode(node: Any, depth: int) -> Any:

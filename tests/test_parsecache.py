@@ -209,3 +209,19 @@ def test_where_says_where_the_cache_is(tmp_path):
     assert shown.returncode == 0 and f"cache:    {tmp_path / 'c'}" in shown.stdout
     off = run_cli("where", env={"COMPANION_NO_CACHE": "1"})
     assert "cache:    off" in off.stdout
+
+
+def test_a_cache_holding_a_lone_surrogate_only_costs_a_parse(shipped_copy):
+    """A doctored cache that decodes as JSON but holds a lone surrogate (which would fail only
+    when printed) is refused: the pack is parsed afresh and prints."""
+    good = _fresh_load()
+    path = parsecache.cache_path("run-away")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    text = json.dumps(data, ensure_ascii=False)
+    name = good.characters[0].names[0].text
+    doctored = text.replace(json.dumps(name, ensure_ascii=False)[1:-1], name + "\\ud800", 1)
+    assert doctored != text
+    path.write_text(doctored, encoding="utf-8")
+    pack = _fresh_load()
+    assert pack.characters[0].names[0].text == name
+    pack.characters[0].names[0].text.encode("utf-8")  # printable
