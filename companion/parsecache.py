@@ -93,12 +93,11 @@ def read(pack_id: str, key: str) -> dict[str, Any] | None:
     """The cached parse for ``key`` (file name → tree), or None on any doubt."""
     if not enabled():
         return None
-    try:
-        with open(cache_path(pack_id), "rb") as fh:
-            raw = fh.read(MAX_CACHE_BYTES + 1)
-    except (OSError, ValueError):
-        return None
-    if len(raw) > MAX_CACHE_BYTES:
+    from companion.safeio import UnsafeFile, read_regular
+
+    try:  # (a FIFO or a huge file here is a miss, never a hang)
+        raw = read_regular(cache_path(pack_id), MAX_CACHE_BYTES)
+    except (OSError, ValueError, UnsafeFile):
         return None
     # this module writes UTF-8 as is (ensure_ascii=False): a \uD800–\uDFFF escape is not ours,
     # and a lone surrogate would only fail later, when printed

@@ -225,3 +225,18 @@ def test_a_cache_holding_a_lone_surrogate_only_costs_a_parse(shipped_copy):
     pack = _fresh_load()
     assert pack.characters[0].names[0].text == name
     pack.characters[0].names[0].text.encode("utf-8")  # printable
+
+
+def test_a_fifo_or_a_huge_sparse_file_as_the_cache_is_a_miss_without_blocking(tmp_path):
+    """Checked in a child process with a timeout: a blocking open of a FIFO would hang it."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    os.mkfifo(cache / "run-away.parsed.json")
+    env = {**os.environ, "COMPANION_CACHE_DIR": str(cache)}
+    proc = run_cli("show", "characters", "--episode", "1", "--at", "end", env=env)
+    assert proc.returncode == 0, proc.stderr
+    (cache / "run-away.parsed.json").unlink()
+    with open(cache / "run-away.parsed.json", "wb") as fh:
+        fh.truncate(4 * 1024 ** 3)  # 4 GB, sparse: must not be read
+    proc = run_cli("show", "characters", "--episode", "1", "--at", "end", env=env)
+    assert proc.returncode == 0, proc.stderr

@@ -1,0 +1,50 @@
+"""Reading a file that someone else may have made: only a regular file, size-checked before a
+byte is read, never a blocking open, and (where a folder is given) never through a link that
+leaves that folder. Used for pack files and the parse cache; headless, no third-party imports.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+
+class UnsafeFile(Exception):
+    """The file is not one to read: ``what`` says why, ``fix`` what to do (one line each)."""
+
+    def __init__(self, what: str, fix: str) -> None:
+        super().__init__(what)
+        self.what = what
+        self.fix = fix
+
+
+def _nonblocking(name, flags):
+    # a FIFO swapped in after the check below still cannot make the open hang
+    return os.open(name, flags | getattr(os, "O_NONBLOCK", 0))
+
+
+def read_regular(path: Path, limit: int, within: Path | None = None) -> bytes:
+    """The bytes of ``path``, at most ``limit`` of them. Raises FileNotFoundError, OSError, or
+    :class:`UnsafeFile` (not a regular file, larger than ``limit``, a link out of ``within``)."""
+    if within is not None and os.path.islink(path):
+        target = Path(os.path.realpath(path))
+        home = Path(os.path.realpath(within))
+        if home != target and home not in target.parents:
+            raise UnsafeFile(f"is a link to {target}, outside the pack folder",
+                             "copy the file into the pack folder instead of linking to it")
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise UnsafeFile("is not a regular file (a folder, a FIFO or a device)",
+                         "replace it with an ordinary file")
+    if st.st_size > limit:
+        raise UnsafeFile(f"file is larger than {limit:,} bytes",
+                         "split it or remove what is not needed")
+    with open(path, "rb", opener=_nonblocking) as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise UnsafeFile("is not a regular file (a folder, a FIFO or a device)",
+                             "replace it with an ordinary file")
+        raw = fh.read(limit + 1)
+    if len(raw) > limit:  # it grew since the check
+        raise UnsafeFile(f"file is larger than {limit:,} bytes",
+                         "split it or remove what is not needed")
+    return raw
