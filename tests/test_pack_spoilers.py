@@ -71,7 +71,7 @@ def recap(data: dict, episode: int) -> list[str]:
 
 
 # 1 -------------------------------------------------------------------------------------------
-def test_ingrid_shot_by_luther_in_the_basement_at_end_of_ep1(export):
+def test_reveal_01_hidden_until_1_end(export):
     now, then = export("1:end"), export(before("1:end"))
     assert character(now, "ingrid")["status"] == "shot"
     assert "Shot by Luther in Rocco's basement." in character(now, "ingrid")["facts"]
@@ -86,7 +86,7 @@ def test_ingrid_shot_by_luther_in_the_basement_at_end_of_ep1(export):
 
 
 # 2 -------------------------------------------------------------------------------------------
-def test_aaron_found_stabbed_and_simon_suspected_halfway_through_ep1(export):
+def test_reveal_02_hidden_until_1_mid(export):
     now, then = export("1:mid"), export(before("1:mid"))
     aaron = character(now, "aaron")
     assert aaron["status"] == "dead"
@@ -102,7 +102,7 @@ def test_aaron_found_stabbed_and_simon_suspected_halfway_through_ep1(export):
 
 
 # 3 -------------------------------------------------------------------------------------------
-def test_dee_dee_is_holly_of_the_shining_truth_in_ep5_cold_open(pack, export):
+def test_reveal_03_hidden_until_5_early(pack, export):
     now, then = export("5:early"), export(before("5:early"))
     dee_dee = character(now, "dee-dee")
     assert "Holly" in dee_dee["aliases"]
@@ -120,7 +120,7 @@ def test_dee_dee_is_holly_of_the_shining_truth_in_ep5_cold_open(pack, export):
 
 
 # 4 -------------------------------------------------------------------------------------------
-def test_victims_are_adopted_men_at_end_of_ep4(export):
+def test_reveal_04_hidden_until_4_end(export):
     now, then = export("4:end"), export(before("4:end"))
     damien = character(now, "damien")
     assert any("adopted as a child" in f for f in damien["facts"])
@@ -132,7 +132,7 @@ def test_victims_are_adopted_men_at_end_of_ep4(export):
 
 
 # 5 -------------------------------------------------------------------------------------------
-def test_cornelius_tells_simon_he_suspects_paige_three_quarters_into_ep6(export):
+def test_reveal_05_hidden_until_6_late(export):
     now, then = export("6:late"), export(before("6:late"))
     assert relationship(now, "Cornelius Faber", "Paige Greene")["label"] == "He believes she killed Aaron"
     assert any("thinks Paige is the killer" in f for f in character(now, "cornelius")["facts"])
@@ -145,7 +145,7 @@ def test_cornelius_tells_simon_he_suspects_paige_three_quarters_into_ep6(export)
 
 
 # 6 -------------------------------------------------------------------------------------------
-def test_elena_alive_three_quarters_into_ep6_and_murdered_at_its_end(export):
+def test_reveal_06_hidden_until_6_end(export):
     now, then = export("6:end"), export(before("6:end"))
     elena = character(now, "elena")
     assert elena["status"] == "dead"
@@ -162,7 +162,7 @@ def test_elena_alive_three_quarters_into_ep6_and_murdered_at_its_end(export):
 
 
 # 7 -------------------------------------------------------------------------------------------
-def test_aaron_is_on_the_kill_list_by_end_of_ep6(export):
+def test_reveal_07_hidden_until_6_end(export):
     # §9.5 #5 / F73: known before ep7 early -> "by ep5-6 at the latest" -> 6:end
     now, then = export("6:end"), export(before("6:end"))
     assert "His name was on Ash and Dee Dee's list." in character(now, "aaron")["facts"]
@@ -176,7 +176,7 @@ def test_aaron_is_on_the_kill_list_by_end_of_ep6(export):
 
 
 # 8 -------------------------------------------------------------------------------------------
-def test_paternity_test_shows_all_three_children_are_simons_early_in_ep7(export):
+def test_reveal_08_hidden_until_7_early(export):
     now, then = export("7:early"), export(before("7:early"))
     for child in ("sam", "anya"):
         assert any("paternity test" in f for f in character(now, child)["facts"])
@@ -187,7 +187,7 @@ def test_paternity_test_shows_all_three_children_are_simons_early_in_ep7(export)
 
 
 # 9 -------------------------------------------------------------------------------------------
-def test_shootout_cornelius_kills_ash_adiona_kills_dee_dee_simon_shot_late_in_ep7(export):
+def test_reveal_09_hidden_until_7_late(export):
     now, then = export("7:late"), export(before("7:late"))
     assert character(now, "ash")["status"] == "dead"
     assert character(now, "dee-dee")["status"] == "dead"
@@ -206,7 +206,7 @@ def test_shootout_cornelius_kills_ash_adiona_kills_dee_dee_simon_shot_late_in_ep
 
 
 # 10 ------------------------------------------------------------------------------------------
-def test_casper_vartage_the_one_arrested_and_the_cull_explained_early_in_ep8(export):
+def test_reveal_10_hidden_until_8_early(export):
     now, then = export("8:early"), export(before("8:early"))
     leader = character(now, "cult-leader")
     assert leader["name"] == "Casper Vartage"
@@ -223,7 +223,7 @@ def test_casper_vartage_the_one_arrested_and_the_cull_explained_early_in_ep8(exp
 
 
 # 11 ------------------------------------------------------------------------------------------
-def test_paige_alive_in_rehab_and_ingrid_knew_halfway_through_ep8(export):
+def test_reveal_11_hidden_until_8_mid(export):
     now, then = export("8:mid"), export(before("8:mid"))
     assert character(now, "paige")["status"] == "alive, in rehab"
     assert thread(now, "search-for-paige")["status"] == "resolved"
@@ -236,7 +236,7 @@ def test_paige_alive_in_rehab_and_ingrid_knew_halfway_through_ep8(export):
 
 
 # 12 ------------------------------------------------------------------------------------------
-def test_ingrid_killed_aaron_hidden_at_ep8_mid_revealed_three_quarters_in(export):
+def test_reveal_12_hidden_until_8_late(export):
     now, then = export("8:late"), export(before("8:late"))
     assert str(before("8:late")) == "8:mid"
     assert character(now, "aaron")["status"] == "dead, killed by Ingrid"
@@ -256,7 +256,7 @@ def test_ingrid_killed_aaron_hidden_at_ep8_mid_revealed_three_quarters_in(export
 
 
 # 13 ------------------------------------------------------------------------------------------
-def test_aaron_was_paiges_half_brother_at_the_end(export):
+def test_reveal_13_hidden_until_8_end(export):
     now, then = export("8:end"), export(before("8:end"))
     assert relationship(now, "Paige Greene", "Aaron Corval")["label"] == "Half-siblings"
     assert any("half-brother" in f for f in character(now, "paige")["facts"])
@@ -266,7 +266,7 @@ def test_aaron_was_paiges_half_brother_at_the_end(export):
 
 
 # 14 ------------------------------------------------------------------------------------------
-def test_aaron_was_ingrids_son_by_casper_and_simon_keeps_the_secret_at_the_end(export):
+def test_reveal_14_hidden_until_8_end(export):
     now, then = export("8:end"), export(before("8:end"))
     assert relationship(now, "Ingrid Greene", "Aaron Corval")["label"] == "Mother and son"
     assert relationship(now, "Casper Vartage", "Aaron Corval")["label"] == "Father and son"
@@ -292,7 +292,7 @@ PARENTAGE_AND_KILLER = ("killed by Ingrid", "Ingrid killed", "Ingrid who killed"
 
 
 @pytest.mark.parametrize("where", ["7:end", "8:early", "8:mid"])
-def test_aarons_killer_and_parentage_absent_before_ep8_late(export, where):
+def test_last_reveals_absent_before_8_late(export, where):
     data = export(where)
     for leak in PARENTAGE_AND_KILLER:
         assert leak not in blob(data), (where, leak)
@@ -303,7 +303,7 @@ def test_aarons_killer_and_parentage_absent_before_ep8_late(export, where):
         assert "Casper" not in blob(data) and character(data, "cult-leader") is None
 
 
-def test_aarons_killer_and_parentage_present_at_ep8_end(export):
+def test_last_reveals_present_at_8_end(export):
     data = export("8:end")
     for shown in ("dead, killed by Ingrid", "Mother and son", "Half-siblings"):
         assert shown in blob(data), shown
@@ -311,7 +311,7 @@ def test_aarons_killer_and_parentage_present_at_ep8_end(export):
 
 
 # --- statuses and first appearances on their checkpoints --------------------------------------
-@pytest.mark.parametrize("char_id, where, status", [
+@pytest.mark.parametrize("char_id, where, status", _STATUS_CASES := [
     ("aaron", "1:mid", "dead"),
     ("ingrid", "1:end", "shot"),
     ("ingrid", "2:early", "in a coma"),
@@ -323,14 +323,14 @@ def test_aarons_killer_and_parentage_present_at_ep8_end(export):
     ("ash", "7:late", "dead"),
     ("dee-dee", "7:late", "dead"),
     ("cult-leader", "8:early", "arrested"),
-])
+], ids=[f"status{i:02d}-{w}" for i, (_, w, _) in enumerate(_STATUS_CASES, 1)])
 def test_status_changes_on_its_checkpoint(export, char_id, where, status):
     assert character(export(where), char_id)["status"] == status
     earlier = character(export(before(where)), char_id)
     assert earlier is None or earlier["status"] != status
 
 
-@pytest.mark.parametrize("char_id, where", [
+@pytest.mark.parametrize("char_id, where", _APPEARANCE_CASES := [
     ("cornelius", "1:late"),
     ("elena", "1:end"),
     ("maria", "3:end"),          # before ep4's explanation (F66)
@@ -343,7 +343,7 @@ def test_status_changes_on_its_checkpoint(export, char_id, where, status):
     ("nathan", "7:early"),
     ("mother-adiona", "7:early"),  # first confirmed on screen ep7 E
     ("cult-leader", "8:early"),    # named (and shown) only in ep8
-])
+], ids=[f"appears{i:02d}-{w}" for i, (_, w) in enumerate(_APPEARANCE_CASES, 1)])
 def test_character_appears_no_earlier_than_the_sheet_allows(export, char_id, where):
     assert character(export(where), char_id) is not None
     assert character(export(before(where)), char_id) is None
