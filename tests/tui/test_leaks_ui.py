@@ -222,7 +222,7 @@ async def test_canary_palette_hidden_names_look_like_names_that_never_existed(mi
                 assert screen == nobody, f"at {position}, '{name}' shows something"
 
 
-async def test_palette_at_ep7_end_knows_nothing_of_casper_vartage(real_pack, make_app):
+async def test_palette_at_7_end_finds_a_name_due_later_as_nothing(real_pack, make_app):
     app = make_app(real_pack, "7:end", save=False)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()

@@ -49,7 +49,7 @@ async def _everything(app, pilot) -> str:
     return "\n".join(parts)
 
 
-async def test_at_ep7_end_nothing_tells_that_ingrid_killed_aaron_or_that_he_was_her_son(
+async def test_no_tab_at_7_end_shows_a_reveal_due_at_8_end(
         real_pack, make_app):
     app = make_app(real_pack, "7:end", save=False)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -68,7 +68,7 @@ async def test_at_ep7_end_nothing_tells_that_ingrid_killed_aaron_or_that_he_was_
         assert "Aaron's birth mother" in everything
 
 
-async def test_elena_alive_three_quarters_into_ep6(real_pack, make_app):
+async def test_a_card_status_changes_only_at_its_checkpoint(real_pack, make_app):
     app = make_app(real_pack, "6:late", save=False)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
@@ -83,7 +83,7 @@ async def test_elena_alive_three_quarters_into_ep6(real_pack, make_app):
         assert "dead" in card and "He killed her" in card
 
 
-async def test_dee_dee_goes_by_holly_only_from_ep5(real_pack, make_app):
+async def test_a_later_alias_is_found_and_shown_only_from_its_checkpoint(real_pack, make_app):
     from companion.tui.search import search_hits
 
     app = make_app(real_pack, "4:end", save=False)
