@@ -1,6 +1,8 @@
-"""Regenerate the README's screenshot: ``python docs/screenshot.py`` (writes docs/screenshot.svg).
+"""Regenerate the README's screenshot: ``python docs/screenshot.py`` (writes
+docs/example-screenshot.svg).
 
-The companion at episode 3, finished, 120×36, on the shipped pack — nothing is saved.
+The companion on the made-up example show (data/example) at episode 2, finished, 120×36 —
+never the real show, whose later episodes a reader may not have seen; nothing is saved.
 """
 from __future__ import annotations
 
@@ -12,14 +14,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-async def main(position: str = "3:end", out: Path = HERE / "screenshot.svg") -> None:
+async def main(position: str = "2:end", out: Path = HERE / "example-screenshot.svg") -> None:
     os.environ.setdefault("COMPANION_STATE_DIR", tempfile.mkdtemp())
     os.environ["COMPANION_NO_BLINK"] = "1"
     from companion.pack import load_pack
     from companion.progress import Position
     from companion.tui import CompanionApp
 
-    app = CompanionApp(pack=load_pack(), position=Position.parse(position), save=False)
+    pack = load_pack(HERE.parent / "data" / "example")
+    app = CompanionApp(pack=pack, position=Position.parse(position), save=False)
     app.animation_level = "none"
     async with app.run_test(size=(120, 36)) as pilot:
         for _ in range(4):
