@@ -1,10 +1,12 @@
 """Reading a file that someone else may have made: only a regular file, size-checked before a
 byte is read, never a blocking open, and (where a folder is given) never through a link that
-leaves that folder. Used for pack files and the parse cache; headless, no third-party imports.
+leaves that folder. Used for pack files and the parse cache; and the one list of characters a pack's text may not
+hold (:func:`unsafe_char`). Headless, no third-party imports.
 """
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -48,3 +50,18 @@ def read_regular(path: Path, limit: int, within: Path | None = None) -> bytes:
         raise UnsafeFile(f"file is larger than {limit:,} bytes",
                          "split it or remove what is not needed")
     return raw
+
+
+# Characters a pack's text may not hold: C0 controls but tab and line feed (ESC starts every
+# terminal escape: OSC 52 clipboard writes, OSC 8 links, title changes, CSI clears…; CR and
+# backspace overwrite what was printed), DEL, the C1 controls (CSI, OSC, DCS as one code
+# point), and the bidi embeddings, overrides and isolates (text that reads other than it is).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def unsafe_char(text: str) -> str | None:
+    """The first character of ``text`` that must never reach a terminal, escaped; else None."""
+    found = _UNSAFE.search(text)
+    if found is None:
+        return None
+    return found.group().encode("unicode_escape").decode("ascii")
