@@ -253,7 +253,7 @@ class _Gen:
         out = ["# Synthetic sources (benchmarks/genpack.py)", "sources:"]
         for key in self.sources:
             out.append(f"  {key}: {{url: \"https://example.org/{key.lower()}\", "
-                       f"outlet: \"Outlet {key}\"}}")
+                       f"outlet: \"Outlet {key}\", at: \"1:early\"}}")
         return "\n".join(out) + "\n"
 
 

@@ -59,9 +59,14 @@ class Thread(NamedTuple):
 
 
 class Source(NamedTuple):
-    key: str
+    """A dated piece: ``at`` is the latest point its page covers (it may spoil up to there)."""
+
+    key: str  # an internal, neutral id; never shown to a viewer
     url: str
     outlet: str
+    at: Position
+    title: str | None = None
+    at_key: int = -1  # ``at.key``, precomputed by the loader so visibility is one comparison
 
 
 class Pack(NamedTuple):

@@ -602,6 +602,7 @@ def build_pack(docs: dict[str, Any], path: Path) -> Pack:
     raw_sources, src_file = _top(ctx, docs, pack_dir, "sources.yaml", "sources")
     sources: dict[str, Source] = {}
     source_lines: dict[str, int] = {}
+    source_checks: list[tuple[str, int, str, str | None, Position]] = []
     if raw_sources is not None and _is_map(ctx, src_file, raw_sources, 1, "sources"):
         for key, line in raw_sources.duplicates:
             ctx.add(src_file, line, f"duplicate source key '{key}'", "define each key once")
@@ -609,15 +610,23 @@ def build_pack(docs: dict[str, Any], path: Path) -> Pack:
             line = raw_sources.line_of(key)
             if not _is_map(ctx, src_file, value, line, f"source '{key}'"):
                 continue
-            _keys(ctx, src_file, value, f"source '{key}'", ("url", "outlet"), ())
-            url = _text(ctx, src_file, value, "url", f"source '{key}'") if "url" in value else None
-            outlet = _text(ctx, src_file, value, "outlet", f"source '{key}'") if "outlet" in value else None
+            where = f"source '{key}'"
+            _keys(ctx, src_file, value, where, ("url", "outlet", "at"), ("title",))
+            url = _text(ctx, src_file, value, "url", where) if "url" in value else None
+            outlet = _text(ctx, src_file, value, "outlet", where) if "outlet" in value else None
+            src_title = (_text(ctx, src_file, value, "title", where)
+                         if value.get("title") is not None else None)
+            # a source is a dated piece too: the latest point its page covers
+            src_at = (parse_at(ctx, src_file, value["at"], value.line_of("at"), where)
+                      if value.get("at") is not None else None)
             if url and not re.match(r"^https?://", url):
                 ctx.add(src_file, value.line_of("url"), f"source '{key}': url {url!r} is not a web address",
                         "write the full https:// address")
-            if url and outlet:
-                sources[str(key)] = Source(str(key), url, outlet)
+            if url and outlet and src_at is not None:
+                sources[str(key)] = Source(str(key), url, outlet, src_at, src_title, src_at.key)
                 source_lines[str(key)] = line
+            if url is not None and src_at is not None:
+                source_checks.append((str(key), line, url, src_title, src_at))
 
     # --- characters ------------------------------------------------------------------------
     raw_chars, char_file = _top(ctx, docs, pack_dir, "characters.yaml", "characters")
@@ -777,6 +786,8 @@ def build_pack(docs: dict[str, Any], path: Path) -> Pack:
             if key not in ctx.source_uses:
                 ctx.add(src_file, line, f"source '{key}' is never cited",
                         "cite it from a piece of data or remove it")
+        _source_words(ctx, src_file, source_checks, title, episodes, characters,
+                      relationships, threads)
 
     if ctx.problems:
         raise PackError(sorted(ctx.problems, key=lambda p: (FILES.index(Path(p.file).name)
@@ -784,6 +795,73 @@ def build_pack(docs: dict[str, Any], path: Path) -> Pack:
                                                             p.line)))
     return Pack(show_id, title, tuple(episodes), tuple(characters), tuple(relationships),
                 tuple(threads), sources, pack_dir)
+
+
+# Words a source's URL or title may hold whatever its date: the web's own, and the show's title.
+_URL_WORDS = frozenset("""
+    http https www com org net html htm php asp aspx amp index post posts page news article
+    articles blog story stories entertainment culture tv shows show series
+""".split())
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+def _words(text: str) -> list[str]:
+    """Lowercase words of 4 letters or more (URL slugs split on anything not a letter)."""
+    return [w for w in _WORD_RE.findall(text.lower()) if len(w) >= 4]
+
+
+def _source_words(ctx: _Ctx, file: str, checks: list, show_title: str, episodes: list,
+                  characters: list, relationships: list, threads: list) -> None:
+    """Refuse a source whose URL or title names a word the pack reveals only after its ``at``.
+
+    One pass over every dated text builds word -> earliest reveal key (names, aliases, actors,
+    groups, roles, facts, labels, thread titles, beats, episode titles, recaps); then each
+    source's words are looked up once.
+    """
+    if not checks:
+        return
+    first: dict[str, tuple[int, Position]] = {}
+
+    def note(item: Item | None) -> None:
+        if item is None:
+            return
+        key = item.at_key
+        for word in _words(item.text):
+            known = first.get(word)
+            if known is None or key < known[0]:
+                first[word] = (key, item.at)
+
+    for ep in episodes:
+        note(ep.title)
+        for beat in ep.recap:
+            note(beat)
+    for ch in characters:
+        note(ch.actor)
+        for seq in (ch.names, ch.groups, ch.roles, ch.statuses, ch.facts):
+            for item in seq:
+                note(item)
+    for rel in relationships:
+        for seq in (rel.stages, rel.history):
+            for item in seq:
+                note(item)
+    for thr in threads:
+        for seq in (thr.titles, thr.beats):
+            for item in seq:
+                note(item)
+        note(thr.resolved)
+    ignore = _URL_WORDS | set(_words(show_title))
+    for key, line, url, src_title, at in checks:
+        limit = at.key
+        for what, text in (("URL", url), ("title", src_title or "")):
+            worst: tuple[int, Position, str] | None = None  # the latest-revealed word named
+            for word in dict.fromkeys(_words(text)):
+                known = first.get(word)
+                if known is not None and known[0] > limit and word not in ignore \
+                        and (worst is None or known[0] > worst[0]):
+                    worst = (known[0], known[1], word)
+            if worst is not None:
+                ctx.add(file, line, f"source {key}'s {what} names '{worst[2]}', which the pack "
+                        f"reveals only at {worst[1]}", f"date the source at {worst[1]} or later")
 
 
 def _item_no_text(ctx: _Ctx, file: str, m: YMap, where: str) -> Item | None:

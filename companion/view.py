@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import gc
 from functools import cached_property, wraps
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
-from companion.model import Character, Item, Pack, Relationship, Thread
+from companion.model import Character, Item, Pack, Relationship, Source, Thread
 from companion.progress import Position
 
 
@@ -295,9 +295,52 @@ class View:
         return out
 
     # --- sources ----------------------------------------------------------------------------
-    def source_label(self, key: str) -> str:
+    # A source is a dated piece like any other: its page may spoil everything up to its ``at``,
+    # so its outlet, title and URL are shown only once that point is behind the viewer. Keys
+    # are internal ids and are never shown; a source not yet due is only ever counted.
+    def source(self, key: str) -> Source | None:
+        """The source behind ``key`` if it is due at this position, else None."""
         src = self.pack.sources.get(key)
-        return f"{key} — {src.outlet}: {src.url}" if src else key
+        return src if src is not None and revealed(src, self.key) else None  # type: ignore[arg-type]
+
+    def sources_of(self, items: Iterable[Item | None]) -> tuple[list[Source], int]:
+        """(the due sources behind ``items`` in first-seen order, how many others are not yet due)."""
+        seen: set[str] = set()
+        shown: list[Source] = []
+        hidden = 0
+        for item in items:
+            if item is None:
+                continue
+            for key in item.sources:
+                if key in seen:
+                    continue
+                seen.add(key)
+                src = self.source(key)
+                if src is None:
+                    hidden += 1
+                else:
+                    shown.append(src)
+        return shown, hidden
+
+    def source_label(self, key: str) -> str:
+        """``Outlet — title: url`` for a due source; the same neutral words for any other."""
+        src = self.source(key)
+        return source_text(src) if src is not None else NOT_YET_DUE
+
+
+NOT_YET_DUE = "a source shown once its episode is behind you"
+
+
+def source_text(src: Source) -> str:
+    """How a due source reads: ``Outlet — title: url`` (``Outlet: url`` without a title)."""
+    return f"{src.outlet} — {src.title}: {src.url}" if src.title else f"{src.outlet}: {src.url}"
+
+
+def hidden_sources_line(count: int) -> str:
+    """The one line that stands for every source not yet due (never its date, outlet or URL)."""
+    if count == 1:
+        return "1 more source — shown once its episode is behind you"
+    return f"{count} more sources — shown once their episodes are behind you"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -139,7 +139,8 @@ def make_pack(rnd: random.Random, odd: bool = False, max_episodes: int = 4,
     if not g.cited:  # a show with nothing dated still needs its one source cited
         show["episodes"][0]["title"] = {"text": g.text("Title"), "sources": ["S1"]}
         g.cited.add("S1")
-    sources = {key: {"url": f"https://example.org/{key.lower()}", "outlet": f"Outlet {key}"}
+    sources = {key: {"url": f"https://example.org/{key.lower()}", "outlet": f"Outlet {key}",
+                     "at": "1:early"}
                for key in pool if key in g.cited}
     return {"show.yaml": show, "characters.yaml": {"characters": characters},
             "relationships.yaml": {"relationships": relationships},

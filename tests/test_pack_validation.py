@@ -28,7 +28,7 @@ CASES = [
      "unknown character 'bobb'", 3),
     ("undefined-source", "characters.yaml", '{text: "Runs a bakery.", at: "1:early", sources: [S1]}',
      '{text: "Runs a bakery.", at: "1:early", sources: [S9]}', "unknown source key 'S9'", 14),
-    ("unused-source", "sources.yaml", "  S2:", "  S3: {url: \"https://example.org/3\", outlet: X}\n  S2:",
+    ("unused-source", "sources.yaml", "  S2:", "  S3: {url: \"https://example.org/3\", outlet: X, at: \"1:end\"}\n  S2:",
      "source 'S3' is never cited", 3),
     ("fact-before-appearance", "characters.yaml", '{text: "Canary fact: he fathered Bob.", at: "3:late"',
      '{text: "Canary fact: he fathered Bob.", at: "1:late"', "before the character first appears", 38),

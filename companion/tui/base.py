@@ -34,7 +34,8 @@ def uncertain(item: Item | None) -> str:
 
 
 def source_keys(items: Iterable[Item | None]) -> list[str]:
-    """The source keys behind some items, in first-seen order, without repeats."""
+    """The source keys behind some items, in first-seen order, without repeats (internal ids:
+    never shown; a surface shows what :meth:`View.sources_of` gives it)."""
     seen: list[str] = []
     for item in items:
         if item is None:
@@ -45,11 +46,16 @@ def source_keys(items: Iterable[Item | None]) -> list[str]:
     return seen
 
 
-def cite(item: Item | None) -> Text:
-    """A dim ``[KEY, KEY]`` suffix naming the sources behind one line."""
+NOT_DUE_MARK = "◦"  # the one mark for every source not yet due: never a number, name or key
+
+
+def cite(item: Item | None, numbers: dict[str, int]) -> Text:
+    """A dim ``[1, 3]`` suffix: the numbers of the due sources behind one line in the card's
+    "Sources" list (``numbers``: key -> number); each source not yet due is ``◦``."""
     if item is None or not item.sources:
         return Text("")
-    return Text(f"  [{', '.join(item.sources)}]", style="dim italic")
+    marks = [str(numbers[key]) if key in numbers else NOT_DUE_MARK for key in item.sources]
+    return Text(f"  [{', '.join(marks)}]", style="dim italic")
 
 
 def set_text(static, text: Text) -> None:

@@ -11,7 +11,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from companion.tui.base import DetailScroll, RichStatic, Rows, SteadyOptionList, ViewPane, cite, set_text, source_keys, uncertain
+from companion.tui.base import NOT_DUE_MARK, DetailScroll, RichStatic, Rows, SteadyOptionList, ViewPane, cite, set_text, uncertain
+
+from companion.view import hidden_sources_line, source_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from companion.view import CharacterView, View
@@ -30,6 +32,15 @@ def card(view: "View", cv: "CharacterView", sources: bool = False) -> Renderable
     """A character's card as known at ``view.position``: every line comes from the View."""
     parts: list[RenderableType] = [Text(cv.name, style="bold underline")]
     rows = Rows(label_style="bold")
+    rels = view.relationships_of(cv.id)
+    numbers: dict[str, int] = {}  # due source key -> its number in the "Sources" list
+    shown: list = []
+    hidden = 0
+    if sources:
+        items = [cv.name_item, *cv.alias_items, cv.actor_item, cv.role_item, cv.status_item,
+                 *cv.facts, *(r.stages[-1] for r in rels)]
+        shown, hidden = view.sources_of(items)
+        numbers = {src.key: n for n, src in enumerate(shown, 1)}
 
     def row(label: str, value: str | None, item=None, items=()) -> None:
         if not value:
@@ -37,11 +48,11 @@ def card(view: "View", cv: "CharacterView", sources: bool = False) -> Renderable
         line = Text(value + uncertain(item))
         if sources:
             for it in (item, *items):
-                line.append_text(cite(it))
+                line.append_text(cite(it, numbers))
         rows.add_row(label, line)
 
     if sources and cv.name_item is not None:
-        rows.add_row("Name", Text(cv.name).append_text(cite(cv.name_item)))
+        rows.add_row("Name", Text(cv.name).append_text(cite(cv.name_item, numbers)))
     row("Also known as", ", ".join(cv.aliases), None, cv.alias_items)
     row("Played by", cv.actor, cv.actor_item)
     row("Role now", cv.role, cv.role_item)
@@ -62,11 +73,10 @@ def card(view: "View", cv: "CharacterView", sources: bool = False) -> Renderable
         for fact in facts:
             line = Text(fact.text + uncertain(fact))
             if sources:
-                line.append_text(cite(fact))
+                line.append_text(cite(fact, numbers))
             grid.add_row(" •", line)
         parts.append(grid)
 
-    rels = view.relationships_of(cv.id)
     parts.append(Text(""))
     count = f"{len(rels)} relationship{'s' if len(rels) != 1 else ''}"
     parts.append(Text(f"Relationships now · {count}", style="bold"))
@@ -77,18 +87,17 @@ def card(view: "View", cv: "CharacterView", sources: bool = False) -> Renderable
         stage = rel.stages[-1]
         line = Text.assemble((rel.other(cv.id).name, "bold"), " — ", rel.label + uncertain(stage))
         if sources:
-            line.append_text(cite(stage))
+            line.append_text(cite(stage, numbers))
         grid.add_row(" •", line)
     parts.append(grid)
 
     if sources:
-        items = [cv.name_item, *cv.alias_items, cv.actor_item, cv.role_item, cv.status_item,
-                 *cv.facts, *(r.stages[-1] for r in rels)]
-        keys = source_keys(items)
         parts.append(Text(""))
         parts.append(Text("Sources", style="bold"))
-        for key in keys:
-            parts.append(Text(f" • {view.source_label(key)}"))
+        for n, src in enumerate(shown, 1):
+            parts.append(Text(f" {n}. {source_text(src)}"))
+        if hidden:
+            parts.append(Text(f" {NOT_DUE_MARK} {hidden_sources_line(hidden)}", style="dim"))
     else:
         parts.append(Text(""))
         parts.append(Text("s: show the sources behind these lines", style="dim"))
@@ -198,8 +207,10 @@ class CharactersPane(ViewPane):
         # current episode is finished (its "(so far)"), and the sources switch: unchanged,
         # it is not rebuilt (nor laid out and painted again)
         position = view.position
+        # (with sources on, which sources are due depends on the exact position)
         key = (id(view.pack), cv, tuple(view.relationships_of(cv.id)), self.sources,
-               position.episode, position.checkpoint == "end")
+               position.episode, position.checkpoint == "end",
+               view.key if self.sources else None)
         body.show(key, lambda: card(view, cv, self.sources))
 
     # --- selection ----------------------------------------------------------------------
