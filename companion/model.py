@@ -65,8 +65,8 @@ class Source(NamedTuple):
     url: str
     outlet: str
     at: Position
+    at_key: int  # ``at.key``, precomputed by the loader so visibility is one comparison
     title: str | None = None
-    at_key: int = -1  # ``at.key``, precomputed by the loader so visibility is one comparison
 
 
 class Pack(NamedTuple):

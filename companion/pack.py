@@ -623,7 +623,7 @@ def build_pack(docs: dict[str, Any], path: Path) -> Pack:
                 ctx.add(src_file, value.line_of("url"), f"source '{key}': url {url!r} is not a web address",
                         "write the full https:// address")
             if url and outlet and src_at is not None:
-                sources[str(key)] = Source(str(key), url, outlet, src_at, src_title, src_at.key)
+                sources[str(key)] = Source(str(key), url, outlet, src_at, src_at.key, src_title)
                 source_lines[str(key)] = line
             if url is not None and src_at is not None:
                 source_checks.append((str(key), line, url, src_title, src_at))
