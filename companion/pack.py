@@ -611,7 +611,11 @@ def build_pack(docs: dict[str, Any], path: Path) -> Pack:
             if not _is_map(ctx, src_file, value, line, f"source '{key}'"):
                 continue
             where = f"source '{key}'"
-            _keys(ctx, src_file, value, where, ("url", "outlet", "at"), ("title",))
+            _keys(ctx, src_file, value, where, ("url", "outlet"), ("at", "title"))
+            if value.get("at") is None:
+                ctx.add(src_file, value.line, f"{where}: missing required field 'at'",
+                        'add at: "E:checkpoint", the end of the latest episode the page covers '
+                        '(8:end when unsure)')
             url = _text(ctx, src_file, value, "url", where) if "url" in value else None
             outlet = _text(ctx, src_file, value, "outlet", where) if "outlet" in value else None
             src_title = (_text(ctx, src_file, value, "title", where)
