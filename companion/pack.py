@@ -327,7 +327,7 @@ def _sources(ctx: _Ctx, file: str, m: YMap, where: str) -> tuple[str, ...]:
     keys = []
     for key in value:
         if not isinstance(key, str) or not key.strip():
-            ctx.add(file, line, f"{where}: source key {key!r} is not text", "write the key, e.g. SS5")
+            ctx.add(file, line, f"{where}: source key {key!r} is not text", "write the key, e.g. S01")
             continue
         keys.append(key.strip())
         ctx.source_uses.setdefault(key.strip(), (file, line))
