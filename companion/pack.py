@@ -12,6 +12,7 @@ from typing import Any, Callable, NamedTuple
 
 from companion.model import Character, Episode, Item, Pack, Relationship, Source, Thread
 from companion.progress import CHECKPOINTS, REVEAL_CHECKPOINTS, Position, one_line
+from companion.safeio import UnsafeFile, read_regular, unsafe_char
 
 # PyYAML is imported on the first parse, not with this module: a start that finds the pack's
 # parse in companion.parsecache never needs it (~10 ms of every start).
@@ -81,6 +82,14 @@ class _TooBig(Exception):
     pass
 
 
+class _UnsafeText(Exception):
+    """A text value holds a character that must never reach a terminal (see companion.safeio)."""
+
+    def __init__(self, line: int, char: str) -> None:
+        super().__init__(char)
+        self.line, self.char = line, char
+
+
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
@@ -98,7 +107,10 @@ def _convert(node: yaml.Node, depth: int, budget: list[int],
     cls = type(node)
     if cls is yaml.ScalarNode or isinstance(node, yaml.ScalarNode):
         if node.tag == _STR_TAG:  # what SafeConstructor.construct_yaml_str returns
-            return node.value
+            value = node.value
+            if not value.isprintable() and (bad := unsafe_char(value)) is not None:
+                raise _UnsafeText(node.start_mark.line + 1, bad)
+            return value
         try:
             return construct(node, deep=False)
         except Exception:  # noqa: BLE001 - PyYAML's scalar constructors raise YAMLError, and on
@@ -211,6 +223,10 @@ def parse_yaml(text: str | bytes, filename: str) -> tuple[Any, list[Problem]]:
         return None, []
     try:
         return _convert(node, 0, [0], yaml.constructor.SafeConstructor().construct_object), []
+    except _UnsafeText as exc:
+        return None, [Problem(filename, exc.line, f"text holds the control character {exc.char} "
+                              "(terminal escapes, overwrites and bidi overrides are refused)",
+                              "remove it; write plain text")]
     except _TooBig as exc:
         return None, [Problem(filename, node.start_mark.line + 1, f"document too large: {exc}",
                               "remove anchors/aliases and deep nesting")]
@@ -476,7 +492,11 @@ def _load_uncached(path: Path, cache_key: tuple, cacheable: bool) -> Pack:
         file_path = path / name
         shown = str(file_path)
         try:
-            raws[name] = file_path.read_bytes()
+            # a regular file inside the pack folder, its size checked before it is read (a FIFO
+            # would hang, /dev/zero or a sparse 4 GB file would fill memory)
+            raws[name] = read_regular(file_path, MAX_BYTES, within=path)
+        except UnsafeFile as exc:
+            problems.append(Problem(shown, 1, exc.what, exc.fix))
         except FileNotFoundError:
             problems.append(Problem(shown, 1, "file is missing", f"create {name} (see data/README.md)"))
         except OSError as exc:

@@ -45,7 +45,15 @@ def read_regular(path: Path, limit: int, within: Path | None = None) -> bytes:
         if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
             raise UnsafeFile("is not a regular file (a folder, a FIFO or a device)",
                              "replace it with an ordinary file")
-        raw = fh.read(limit + 1)
+        # in chunks (a single read(limit) allocates the whole limit up front)
+        chunks, total = [], 0
+        while total <= limit:
+            chunk = fh.read(min(max(st.st_size - total, 65535) + 1, limit + 1 - total, 1 << 24))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        raw = b"".join(chunks)
     if len(raw) > limit:  # it grew since the check
         raise UnsafeFile(f"file is larger than {limit:,} bytes",
                          "split it or remove what is not needed")
