@@ -450,6 +450,15 @@ def default_pack_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "data" / "run-away"
 
 
+def shipped_pack(name: str) -> Path | None:
+    """The folder of a pack shipped with the companion by its name ("run-away", "example"),
+    so ``--pack example`` works from any directory; None if there is none of that name."""
+    if not ID_RE.match(name):
+        return None
+    candidate = default_pack_dir().parent / name
+    return candidate if (candidate / "show.yaml").is_file() else None
+
+
 _CACHE: dict[tuple[str, tuple[float, ...]], Pack] = {}
 
 
@@ -460,9 +469,12 @@ def load_pack(directory: str | Path | None = None, *, parse_cache: bool = True) 
     ``parse_cache`` is False; validation always runs.
     """
     path = Path(directory) if directory is not None else default_pack_dir()
+    if not path.is_dir() and directory is not None:
+        path = shipped_pack(str(directory)) or path
     if not path.is_dir():
         raise PackError([Problem(str(path), 1, "pack folder not found",
-                                 "pass --pack with a folder holding " + ", ".join(FILES))])
+                                 "pass --pack with a folder holding " + ", ".join(FILES)
+                                 + ", or the name of a shipped pack (run-away, example)")])
     try:
         stamp = tuple(
             (path / name).stat().st_mtime_ns if (path / name).exists() else -1 for name in FILES
