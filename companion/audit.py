@@ -16,14 +16,18 @@ LABELS = {
 }
 
 
-def schedule(pack: Pack) -> list[tuple[Position, list]]:
+def schedule(pack: Pack, limit: Position | None = None) -> list[tuple[Position, list]]:
+    """Each checkpoint and what it reveals — up to and including ``limit`` when given."""
     positions = all_positions(pack.episode_count)
+    if limit is not None:
+        positions = [p for p in positions if p <= limit]
     return [(cur, changes(pack, prev, cur)) for prev, cur in zip(positions, positions[1:])]
 
 
-def audit_text(pack: Pack) -> str:
-    lines = [f"Reveal audit — {pack.title} ({pack.episode_count} episodes)", ""]
-    for position, items in schedule(pack):
+def audit_text(pack: Pack, limit: Position | None = None) -> str:
+    upto = f", up to {limit}" if limit is not None else ""
+    lines = [f"Reveal audit — {pack.title} ({pack.episode_count} episodes{upto})", ""]
+    for position, items in schedule(pack, limit):
         if position.checkpoint == "start":
             continue
         lines.append(f"== {position} ({position.describe()}) — {len(items)} reveal(s)")
@@ -35,12 +39,13 @@ def audit_text(pack: Pack) -> str:
     return "\n".join(lines)
 
 
-def audit_json(pack: Pack) -> str:
+def audit_json(pack: Pack, limit: Position | None = None) -> str:
     out = []
-    for position, items in schedule(pack):
+    for position, items in schedule(pack, limit):
         if position.checkpoint == "start":
             continue
         out.append({"position": str(position), "reveals": [
             {"kind": c.kind, "subject": c.subject, "text": c.text, "sources": list(c.sources),
              "confidence": c.confidence} for c in items]})
-    return json.dumps({"show": pack.id, "checkpoints": out}, indent=2, ensure_ascii=False) + "\n"
+    head = {"show": pack.id} if limit is None else {"show": pack.id, "up_to": str(limit)}
+    return json.dumps({**head, "checkpoints": out}, indent=2, ensure_ascii=False) + "\n"

@@ -43,9 +43,11 @@ def _position_opts(parser: argparse.ArgumentParser, default=argparse.SUPPRESS) -
     parser.add_argument("--pack", metavar="DIR", default=default,
                         help="load another show's pack (default: the shipped Run Away pack)")
     parser.add_argument("--episode", "-e", type=_episode, metavar="N", default=default,
-                        help="episode number (1..N)")
+                        help="the episode you are watching or about to watch (1..N); alone it "
+                             "means its start, so it shows nothing of that episode")
     parser.add_argument("--at", type=_checkpoint, metavar="CHECKPOINT", default=default,
-                        help="start | early | mid | late | end (default: end)")
+                        help="how far into that episode: start | early | mid | late | end "
+                             "(default: start)")
 
 
 _VALUE_OPTIONS = ("--pack", "--episode", "-e", "--at")
@@ -83,8 +85,13 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     _position_opts(common)
 
     if only in (None, 'progress'):
-        p = sub.add_parser("progress", parents=[common], help="print or set saved progress (e.g. 6:late)")
+        p = sub.add_parser(
+            "progress", parents=[common], help="print or set saved progress (e.g. 6:late)",
+            description="Print your saved progress, or set it to N[:CHECKPOINT]. Moving it "
+                        "forward by more than one checkpoint asks first in a terminal.")
         p.add_argument("position", nargs="?", metavar="N[:CHECKPOINT]")
+        p.add_argument("--yes", "-y", action="store_true",
+                       help="move forward without asking")
 
     if only in (None, 'show'):
         show = sub.add_parser("show", parents=[common], help="print what you know at your point")
@@ -103,14 +110,23 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         e.add_argument("--format", choices=("json", "markdown"), default="json")
 
     if only in (None, 'validate'):
-        v = sub.add_parser("validate", help="check a pack; file:line errors, exit 1 if bad")
+        v = sub.add_parser("validate", help="check a pack; file:line errors, exit 1 if bad",
+                           description="Check a pack: prints 'ok', or each problem as file:line "
+                                       "and exits 1.")
         v.add_argument("pack_dir", nargs="?", metavar="PACK_DIR")
         v.add_argument("--pack", metavar="DIR", default=argparse.SUPPRESS)
+        v.add_argument("--spoilers", action="store_true",
+                       help="also print the whole show's totals (episodes, characters, …)")
 
     if only in (None, 'audit'):
-        a = sub.add_parser("audit", help="for pack authors: what each checkpoint reveals")
-        a.add_argument("--pack", metavar="DIR", default=argparse.SUPPRESS)
+        a = sub.add_parser(
+            "audit", parents=[common], help="for pack authors: what each checkpoint reveals",
+            description="For pack authors: list, checkpoint by checkpoint, everything the pack "
+                        "reveals, with its sources. This spoils the whole show: it needs "
+                        "--spoilers, or --episode/--at to stop at that point.")
         a.add_argument("--format", choices=("text", "json"), default="text")
+        a.add_argument("--spoilers", action="store_true",
+                       help="audit the whole show (prints every reveal of every episode)")
 
     if only in (None, 'where'):
         sub.add_parser("where", help="print where progress and the shipped pack live")
@@ -125,6 +141,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         s.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
         s.add_argument("--pack", metavar="DIR", default=argparse.SUPPRESS,
                        help="serve another show's pack (default: the shipped Run Away pack)")
+        s.add_argument("--episode", "-e", type=_episode, metavar="N", default=argparse.SUPPRESS,
+                       help="open at the start of episode N (asks first if that is more than "
+                            "one checkpoint past your saved progress)")
+        s.add_argument("--at", type=_checkpoint, metavar="CHECKPOINT",
+                       default=argparse.SUPPRESS,
+                       help="how far into that episode (default: start)")
     return parser
 
 
@@ -143,7 +165,7 @@ def _override(args, pack) -> Position | None:
         if at is not None:
             raise UsageError("--at needs --episode (e.g. --episode 6 --at late)")
         return None
-    position = Position(episode, at or "end")
+    position = Position(episode, at or "start")
     try:
         position.check_within(pack.episode_count)
     except PositionError as exc:
@@ -189,6 +211,13 @@ def cmd_progress(args) -> int:
     else:
         position = _override(args, pack)
     if position is not None:
+        loaded = state.load_progress(pack.id, pack.episode_count)
+        _warn(loaded.warning)
+        if position.key > loaded.position.key + 1 and not args.yes \
+                and not _confirm_forward(loaded.position, position):
+            print(f"companion: kept your saved progress at {loaded.position} (not moved)",
+                  file=sys.stderr)
+            return 1
         _warn(state.save_progress(pack.id, position))
         print(f"Progress saved: {position} ({position.describe()})")
         return 0
@@ -197,6 +226,20 @@ def cmd_progress(args) -> int:
     suffix = "" if loaded.saved else " — nothing saved yet"
     print(f"{loaded.position} ({loaded.position.describe()}){suffix}")
     return 0
+
+
+def _confirm_forward(old: Position, new: Position) -> bool:
+    """A forward jump of more than one checkpoint: ask in a terminal; elsewhere say so."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        print(f"companion: moving your saved progress forward from {old} to {new} "
+              "(no terminal to ask; --yes skips this note)", file=sys.stderr)
+        return True
+    try:
+        answer = input(f"Move your saved progress forward from {old} to {new}? "
+                       f"This shows everything up to {new}. [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
 
 
 def cmd_show(args) -> int:
@@ -257,6 +300,9 @@ def cmd_validate(args) -> int:
 
     target = args.pack_dir or getattr(args, "pack", None)
     pack = load_pack(target, parse_cache=False)  # the validator always parses afresh
+    if not args.spoilers:  # the totals say how the whole show goes (how many characters…)
+        print("ok")
+        return 0
     print(f"ok: {pack.title} — {pack.episode_count} episodes, {len(pack.characters)} characters, "
           f"{len(pack.relationships)} relationships, {len(pack.threads)} threads, "
           f"{len(pack.sources)} sources")
@@ -267,7 +313,12 @@ def cmd_audit(args) -> int:
     from companion.audit import audit_json, audit_text
 
     pack = _load(args)
-    sys.stdout.write(audit_json(pack) if args.format == "json" else audit_text(pack))
+    limit = _override(args, pack)
+    if limit is None and not args.spoilers:
+        raise UsageError("audit prints every reveal of the whole show — add --spoilers to see "
+                         "it all, or --episode N [--at CHECKPOINT] to stop at that point")
+    sys.stdout.write(audit_json(pack, limit) if args.format == "json"
+                     else audit_text(pack, limit))
     return 0
 
 
@@ -288,7 +339,13 @@ def cmd_where(args) -> int:
 def cmd_serve(args) -> int:
     from companion.serve import serve
 
-    return serve(host=args.host, port=args.port, pack_dir=getattr(args, "pack", None))
+    from companion.pack import load_pack
+
+    position = None
+    if getattr(args, "episode", None) is not None or getattr(args, "at", None) is not None:
+        position = _override(args, load_pack(getattr(args, "pack", None)))
+    return serve(host=args.host, port=args.port, pack_dir=getattr(args, "pack", None),
+                 position=position)
 
 
 def launch(args) -> int:
@@ -297,9 +354,15 @@ def launch(args) -> int:
     pack = _load(args)
     override = _override(args, pack)
     first_run = False
+    ask_to = None  # a launch far past the saved progress opens at it and asks first
     if override is not None:
+        loaded = state.load_progress(pack.id, pack.episode_count)
+        _warn(loaded.warning)
         position = override
-        _warn(state.save_progress(pack.id, position))
+        if override.key > loaded.position.key + 1:
+            position, ask_to = loaded.position, override
+        else:
+            _warn(state.save_progress(pack.id, position))
     else:
         loaded = state.load_progress(pack.id, pack.episode_count)
         _warn(loaded.warning)
@@ -315,7 +378,8 @@ def launch(args) -> int:
     import gc
 
     gc.freeze()
-    app = CompanionApp(pack=pack, position=position, first_run=first_run, freeze_gc=True)
+    app = CompanionApp(pack=pack, position=position, first_run=first_run, freeze_gc=True,
+                       ask_to=ask_to)
     app.run()
     app.flush_progress()  # the app saves a move just after drawing it; nothing is left behind
     _warn(app.exit_warning)

@@ -199,7 +199,7 @@ def _ready_line(host: str, port: int) -> str:
     return f"Serving the companion on http://{_url_host(host)}:{port} (Ctrl+C stops it)"
 
 
-def _child_command(pack_dir: str | None) -> str:
+def _child_command(pack_dir: str | None, position=None) -> str:
     """The shell command textual-serve runs for each browser connection.
 
     exec: the shell becomes the app, so stopping it stops the app. SIGINT is ignored from the
@@ -212,11 +212,13 @@ def _child_command(pack_dir: str | None) -> str:
            "'import sys; from companion.serve import _app_main; sys.exit(_app_main())'")
     if pack_dir:
         app += f" --pack {shlex.quote(str(Path(pack_dir).resolve()))}"
+    if position is not None:  # each connection opens there (asking first if far ahead)
+        app += f" --episode {int(position.episode)} --at {shlex.quote(position.checkpoint)}"
     return f"trap '' INT; exec {app}" if os.name == "posix" else app
 
 
 def _app_main() -> int:
-    """One browser connection's app: `companion [--pack DIR]`."""
+    """One browser connection's app: `companion [--pack DIR] [--episode N --at C]`."""
     from companion.cli import main
 
     try:
@@ -225,7 +227,8 @@ def _app_main() -> int:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, pack_dir: str | None = None) -> int:
+def serve(host: str = "127.0.0.1", port: int = 8000, pack_dir: str | None = None,
+          position=None) -> int:
     if not 0 < port < 65536:
         print(f"companion: error: port {port} is out of range (1-65535)", file=sys.stderr)
         return 2
@@ -248,7 +251,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, pack_dir: str | None = None
         print(f"companion: warning: serving on {host or 'every address'} — anyone on that "
               "network can open it", file=sys.stderr, flush=True)
     server = _server_class()(
-        _child_command(pack_dir), host=host or None, port=port, title=TITLE,
+        _child_command(pack_dir, position), host=host or None, port=port, title=TITLE,
         on_ready=lambda: print(_ready_line(host, port), flush=True), loopback_only=loopback)
     try:
         server.serve()

@@ -147,8 +147,13 @@ class CompanionApp(App[None]):
     def __init__(self, pack: Pack, position: Position, first_run: bool = False, *,
                  save: bool = True, screenshot_dir: str | os.PathLike | None = None,
                  cursor_blink: bool | None = None, freeze_gc: bool = False,
-                 notices: Iterable[str] = (), **kwargs):
+                 notices: Iterable[str] = (), ask_to: Position | None = None, **kwargs):
         super().__init__(**kwargs)
+        # ask_to: a position asked for at launch more than one checkpoint past ``position``
+        # (the saved one). The app opens at ``position`` and asks before showing any of it.
+        if ask_to is not None:
+            ask_to.check_within(pack.episode_count)
+        self.ask_to = ask_to if ask_to is not None and ask_to.key > position.key + 1 else None
         # warnings from before the app started (a damaged progress file…): shown as toasts,
         # not only on stderr after quitting
         self.notices = tuple(n for n in notices if n)
@@ -212,8 +217,24 @@ class CompanionApp(App[None]):
         self._fit_footer(self.size.width)
         if self.notices:  # after the first frame: the screen's toast rack is mounted by then
             self.call_after_refresh(self._say_notices)
-        if self.first_run:
+        if self.ask_to is not None:
+            self._ask_launch_jump(self.ask_to)
+        elif self.first_run:
             self.call_after_refresh(self.action_pick)
+
+    def _ask_launch_jump(self, target: Position) -> None:
+        """The picker's "Show everything up to …?" for a launch far ahead; no keeps the saved."""
+        from companion.tui.picker import ConfirmScreen, confirm_question
+
+        def answered(yes: bool | None) -> None:
+            self.ask_to = None
+            if yes:
+                self.move_to(target)
+            else:
+                self.say(f"Kept your saved progress: {self.position.describe()}.",
+                         title="Progress", replace="position")
+
+        self.push_screen(ConfirmScreen(confirm_question(target)), answered)
 
     def _say_notices(self) -> None:
         for notice in self.notices:
