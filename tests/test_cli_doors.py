@@ -125,6 +125,7 @@ def test_audit_json_with_a_position_stops_there(capsys):
 def test_audit_position_past_the_last_episode_is_a_usage_error(capsys):
     code, out, err = run(capsys, ["audit", "-e", "9", "--pack", str(MINI)])
     assert code == 2 and out == "" and len(err.splitlines()) == 1
+    assert "past the last episode" in err
 
 
 def test_audit_help_describes_it_and_says_it_spoils(capsys):
@@ -198,7 +199,7 @@ def test_progress_forward_jump_in_a_terminal_moves_on_yes(capsys, terminal, mini
     _set(mini_pack, "1:early")
     terminal.answers(reply)
     code, out, _err = run(capsys, ["progress", "3:end", "--pack", str(MINI)])
-    assert code == 0 and out.startswith("Progress saved: 3:end")
+    assert code == 0 and out.startswith("Progress saved: 3:end") and len(terminal.prompts) == 1
     assert saved(mini_pack) == Position(3, "end")
 
 
@@ -230,12 +231,17 @@ def test_progress_forward_jump_end_of_input_keeps(capsys, terminal, mini_pack, m
 
 @pytest.mark.parametrize("start, target", [("2:mid", "2:late"), ("2:end", "3:start"),
                                            ("3:end", "1:early"), ("2:mid", "2:mid")])
-def test_progress_one_step_forward_or_any_back_never_asks(capsys, terminal, mini_pack, start,
-                                                         target):
+def test_progress_asks_only_past_one_checkpoint_forward(capsys, terminal, mini_pack, start,
+                                                        target):
     _set(mini_pack, start)
     code, out, err = run(capsys, ["progress", target, "--pack", str(MINI)])
     assert code == 0 and terminal.prompts == [] and err == ""
     assert saved(mini_pack) == Position.parse(target)
+    # the boundary: two checkpoints forward from the same start asks
+    _set(mini_pack, "2:mid")
+    terminal.answers("n")
+    code, _out, _err = run(capsys, ["progress", "2:end", "--pack", str(MINI)])
+    assert code == 1 and len(terminal.prompts) == 1
 
 
 def test_progress_forward_jump_without_a_terminal_moves_and_says_so(capsys, mini_pack):
@@ -316,7 +322,7 @@ def test_serve_passes_the_position_to_each_connection(capsys, monkeypatch):
 
 def test_serve_with_a_position_past_the_last_episode_is_a_usage_error(capsys):
     code, out, err = run(capsys, ["serve", "--pack", str(MINI), "--episode", "9"])
-    assert code == 2 and len(err.splitlines()) == 1
+    assert code == 2 and len(err.splitlines()) == 1 and "past the last episode" in err
 
 
 # --- help --------------------------------------------------------------------------------
@@ -333,7 +339,7 @@ def _helps(capsys) -> dict[str, str]:
     return out
 
 
-def test_every_help_names_nothing_from_the_shipped_pack(capsys, real_pack):
+def test_every_help_names_nothing_from_the_shipped_pack_and_describes_audit(capsys, real_pack):
     words = set()
     for ch in real_pack.characters:
         for name in ch.names:
@@ -344,7 +350,9 @@ def test_every_help_names_nothing_from_the_shipped_pack(capsys, real_pack):
         if ep.title:
             words.add(ep.title.text)
     words -= set(real_pack.title.split())
-    for argv, text in _helps(capsys).items():
+    helps = _helps(capsys)
+    assert "spoils" in helps["audit --help"]
+    for argv, text in helps.items():
         found = sorted(w for w in words if w in text)
         assert not found, (argv, found)
 
