@@ -211,8 +211,8 @@ def cmd_progress(args) -> int:
     else:
         position = _override(args, pack)
     if position is not None:
+        # (a damaged file counts as nothing saved; the save below replaces it, so no warning)
         loaded = state.load_progress(pack.id, pack.episode_count)
-        _warn(loaded.warning)
         if position.key > loaded.position.key + 1 and not args.yes \
                 and not _confirm_forward(loaded.position, position):
             print(f"companion: kept your saved progress at {loaded.position} (not moved)",

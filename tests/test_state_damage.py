@@ -90,7 +90,7 @@ def test_the_cli_warns_exactly_once_then_the_save_repairs_it(sdir, capsys, name)
     out, err = capsys.readouterr()
     assert err.count("companion: warning:") == 1 and len(err.splitlines()) == 1, err
     assert "Episode 1 · not started" in out
-    assert main(["progress", "2:late", "--pack", str(MINI)]) == 0
+    assert main(["progress", "2:late", "--yes", "--pack", str(MINI)]) == 0
     assert main(["show", "characters", "--pack", str(MINI)]) == 0
     out, err = capsys.readouterr()
     assert not err and "Episode 2 · three quarters in" in out
