@@ -353,20 +353,18 @@ def launch(args) -> int:
 
     pack = _load(args)
     override = _override(args, pack)
-    first_run = False
+    loaded = state.load_progress(pack.id, pack.episode_count)
+    notices = [loaded.warning]  # said on stderr now, and in the app as a toast
+    position, first_run = loaded.position, override is None and not loaded.saved
     ask_to = None  # a launch far past the saved progress opens at it and asks first
     if override is not None:
-        loaded = state.load_progress(pack.id, pack.episode_count)
-        _warn(loaded.warning)
-        position = override
         if override.key > loaded.position.key + 1:
-            position, ask_to = loaded.position, override
+            ask_to = override
         else:
-            _warn(state.save_progress(pack.id, position))
-    else:
-        loaded = state.load_progress(pack.id, pack.episode_count)
-        _warn(loaded.warning)
-        position, first_run = loaded.position, not loaded.saved
+            position = override
+            notices.append(state.save_progress(pack.id, position))
+    for notice in notices:
+        _warn(notice)
     if not sys.stdout.isatty() and not _web_driver():
         raise UsageError("the companion needs a terminal; use 'companion show …' or "
                          "'companion export' in scripts")
@@ -379,11 +377,12 @@ def launch(args) -> int:
 
     gc.freeze()
     app = CompanionApp(pack=pack, position=position, first_run=first_run, freeze_gc=True,
-                       ask_to=ask_to)
+                       ask_to=ask_to, notices=[n for n in notices if n])
     app.run()
     app.flush_progress()  # the app saves a move just after drawing it; nothing is left behind
     _warn(app.exit_warning)
-    return 0
+    # a crash (Textual printed its report) is never a success
+    return app.return_code or 0
 
 
 def _web_driver() -> bool:

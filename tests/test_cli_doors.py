@@ -265,6 +265,7 @@ def fake_app(monkeypatch):
 
     class FakeApp:
         exit_warning = None
+        return_code = 0
 
         def __init__(self, **kwargs):
             built.append(kwargs)

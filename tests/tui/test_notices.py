@@ -25,3 +25,19 @@ async def test_a_damaged_progress_file_is_shown_as_a_toast_in_the_tui(real_pack,
     async with app.run_test(size=(120, 36)) as pilot:
         await _until(pilot, lambda: any(n.message == loaded.warning and n.severity == "warning"
                                         for n in app._notifications), "the warning as a toast")
+
+
+def test_the_launcher_hands_a_progress_warning_to_the_app(real_pack, monkeypatch, capsys):
+    """`companion` with a damaged progress file: the warning goes to stderr and into the app."""
+    from companion import cli
+    from companion.tui import CompanionApp
+
+    path = state.state_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{ this is not json", encoding="utf-8")
+    seen = []
+    monkeypatch.setattr(CompanionApp, "run", lambda self, **_: seen.extend(self.notices))
+    monkeypatch.setattr(cli, "_web_driver", lambda: True)  # past the "needs a terminal" check
+    assert cli.main([]) == 0
+    assert len(seen) == 1 and "damaged" in seen[0]
+    assert "damaged" in capsys.readouterr().err
