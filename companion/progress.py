@@ -73,7 +73,8 @@ class Position:
     # text -------------------------------------------------------------------------------
     @classmethod
     def parse(cls, text: str) -> "Position":
-        """Parse ``"6:late"``, ``"6 late"`` or ``"6"`` (= finished episode 6)."""
+        """Parse ``"6:late"``, ``"6 late"`` or ``"6"`` (= the start of episode 6: a bare episode
+        number shows nothing of it, as ``--episode 6`` alone does)."""
         raw = str(text).strip().lower()
         for sep in (":", " ", "@"):
             if sep in raw:
@@ -81,7 +82,7 @@ class Position:
                 cp = cp.strip()
                 break
         else:
-            ep_text, cp = raw, "end"
+            ep_text, cp = raw, "start"
         try:
             if not ep_text.isascii():  # int() takes any script's digits ("٣", "８"): not we
                 raise ValueError

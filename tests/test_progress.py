@@ -10,9 +10,9 @@ def test_positions_are_totally_ordered_episode_first():
     assert Position(6, "end") < Position(7, "start") < Position(7, "early")
 
 
-def test_parse_accepts_the_five_words_and_defaults_to_end():
+def test_parse_accepts_the_five_words_and_a_bare_number_is_the_start():
     assert Position.parse("6:late") == Position(6, "late")
-    assert Position.parse("6") == Position(6, "end")
+    assert Position.parse("6") == Position(6, "start")
     assert Position.parse(" 3 : MID ") == Position(3, "mid")
     for word in CHECKPOINTS:
         assert Position.parse(f"2:{word}").checkpoint == word
