@@ -41,7 +41,9 @@ def _checkpoint(text: str) -> str:
 
 def _position_opts(parser: argparse.ArgumentParser, default=argparse.SUPPRESS) -> None:
     parser.add_argument("--pack", metavar="DIR", default=default,
-                        help="load another show's pack (default: the shipped Run Away pack)")
+                        help="load another show's pack: a folder, or the name of a pack "
+                             "shipped with the companion ('example', a made-up show; default: "
+                             "the shipped Run Away pack)")
     parser.add_argument("--episode", "-e", type=_episode, metavar="N", default=default,
                         help="the episode you are watching or about to watch (1..N); alone it "
                              "means its start, so it shows nothing of that episode")
