@@ -240,7 +240,9 @@ def test_a_really_read_only_state_dir_and_unreadable_file(sdir):
         sdir.chmod(stat.S_IRWXU)
 
 
-def test_an_unreadable_file_simulated_warns(sdir, monkeypatch):
+def test_an_unreadable_file_simulated_warns_and_a_save_never_replaces_it(sdir, monkeypatch):
+    """Unreadable (mode 000, simulated: root reads anything): a save must not replace what it
+    could not read — other shows' progress and the settings would be lost."""
     (sdir / "state.json").write_bytes(GOOD)
     real_open = open
 
@@ -251,6 +253,11 @@ def test_an_unreadable_file_simulated_warns(sdir, monkeypatch):
 
     monkeypatch.setattr("builtins.open", guarded)
     _loads_at_start_with_one_warning(state.load_progress("mini", 3))
+    warning = state.save_progress("mini", Position(2, "end"))
+    assert warning and "could not save" in warning and "left as it is" in warning
+    assert state.save_setting("theme", "nord")
+    monkeypatch.setattr("builtins.open", real_open)
+    assert (sdir / "state.json").read_bytes() == GOOD
 
 
 # --- two processes at once ------------------------------------------------------------------
@@ -350,25 +357,6 @@ def test_the_package_writes_no_log():
         text = path.read_text()
         assert "FileHandler" not in text and "basicConfig" not in text, path
         assert "logging" not in text or path.name == "serve.py", path
-
-
-def test_a_file_that_could_not_be_read_is_never_replaced_by_a_save(sdir, monkeypatch):
-    """Unreadable (mode 000, simulated: root reads anything): a save must not replace what it
-    could not read — other shows' progress and the settings would be lost."""
-    (sdir / "state.json").write_bytes(GOOD)
-    real_open = open
-
-    def guarded(path, *args, **kwargs):
-        if str(path).endswith("state.json"):
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_open(path, *args, **kwargs)
-
-    monkeypatch.setattr("builtins.open", guarded)
-    warning = state.save_progress("mini", Position(2, "end"))
-    assert warning and "could not save" in warning and "left as it is" in warning
-    assert state.save_setting("theme", "nord")
-    monkeypatch.setattr("builtins.open", real_open)
-    assert (sdir / "state.json").read_bytes() == GOOD
 
 
 def test_a_fifo_as_the_state_file_is_refused_without_blocking(sdir):

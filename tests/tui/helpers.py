@@ -102,3 +102,12 @@ def probes(pack: Pack, position: Position, hidden: set[str]) -> dict[str, str]:
 
 def collapse(text: str) -> str:
     return " ".join(text.split())
+
+
+async def until(pilot, check, what: str, tries: int = 200) -> None:
+    """Wait (one pause at a time, at most ``tries``) until ``check()`` holds: a defined state."""
+    for _ in range(tries):
+        if check():
+            return
+        await pilot.pause()
+    raise AssertionError(f"never reached: {what}")

@@ -5,13 +5,7 @@ import pytest
 
 from companion import state
 
-
-async def _until(pilot, check, what: str) -> None:
-    for _ in range(100):
-        if check():
-            return
-        await pilot.pause()
-    raise AssertionError(f"never reached: {what}")
+from .helpers import until
 
 
 @pytest.mark.asyncio
@@ -23,7 +17,7 @@ async def test_a_damaged_progress_file_is_shown_as_a_toast_in_the_tui(real_pack,
     assert loaded.warning
     app = make_app(real_pack, loaded.position, save=False, notices=(loaded.warning,))
     async with app.run_test(size=(120, 36)) as pilot:
-        await _until(pilot, lambda: any(n.message == loaded.warning and n.severity == "warning"
+        await until(pilot, lambda: any(n.message == loaded.warning and n.severity == "warning"
                                         for n in app._notifications), "the warning as a toast")
 
 

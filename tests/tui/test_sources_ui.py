@@ -8,17 +8,9 @@ import pytest
 from companion.progress import Position
 from companion.view import View, hidden_sources_line
 
-from .helpers import plain
+from .helpers import plain, until
 
 pytestmark = pytest.mark.asyncio
-
-
-async def _until(pilot, check, what: str) -> None:
-    for _ in range(200):
-        if check():
-            return
-        await pilot.pause()
-    raise AssertionError(f"never reached: {what}")
 
 
 def _card(app) -> str:
@@ -28,10 +20,10 @@ def _card(app) -> str:
 
 async def _show(pilot, app, char_id: str, name: str, sources: bool) -> str:
     app.select_character(char_id)
-    await _until(pilot, lambda: _card(app).startswith(name + "\n"), f"{name}'s card")
+    await until(pilot, lambda: _card(app).startswith(name + "\n"), f"{name}'s card")
     if sources and "\nSources\n" not in _card(app):
         await pilot.press("s")
-    await _until(pilot, lambda: ("\nSources\n" in _card(app)) == sources,
+    await until(pilot, lambda: ("\nSources\n" in _card(app)) == sources,
                  "the sources list " + ("on" if sources else "off"))
     return _card(app)
 
@@ -58,7 +50,7 @@ async def test_sources_follow_a_move_forward_without_switching_them_off_and_on(m
         card = await _sources_on(pilot, app, "stranger")
         assert hidden_sources_line(1) in card
         await pilot.press("]")  # 3:late: S2 is now due
-        await _until(pilot, lambda: "1. Example Two: https://example.org/two" in _card(app),
+        await until(pilot, lambda: "1. Example Two: https://example.org/two" in _card(app),
                      "the newly due source listed")
         card = _card(app)
         assert "more source" not in card and "[1]" in card and "S2" not in card

@@ -3,21 +3,15 @@ from __future__ import annotations
 
 import pytest
 
+from .helpers import until
+
 SIZES = [(8, 3), (1, 1), (20, 5), (40, 12), (120, 36)]
-
-
-async def _until(pilot, check, what: str) -> None:
-    for _ in range(100):
-        if check():
-            return
-        await pilot.pause()
-    raise AssertionError(f"never reached: {what}")
 
 
 async def _shrink_and_grow(app, pilot) -> None:
     for width, height in SIZES:
         await pilot.resize_terminal(width, height)
-        await _until(pilot, lambda: tuple(app.size) == (width, height), f"size {width}×{height}")
+        await until(pilot, lambda: tuple(app.size) == (width, height), f"size {width}×{height}")
         await pilot.pause()  # one frame drawn at that size
         assert app.is_running and app.return_code is None, (width, height)
 
@@ -30,11 +24,11 @@ async def _shrink_and_grow(app, pilot) -> None:
 async def test_no_terminal_size_crashes_a_screen_or_dialog(real_pack, make_app, key, screen):
     app = make_app(real_pack, "3:mid", save=False)
     async with app.run_test(size=(120, 36)) as pilot:
-        await _until(pilot, lambda: app.screen.query("TabbedContent"), "the main screen")
+        await until(pilot, lambda: app.screen.query("TabbedContent"), "the main screen")
         if key:
             await pilot.press(key)
             if screen != "main":
-                await _until(pilot, lambda: type(app.screen).__name__ == screen, screen)
+                await until(pilot, lambda: type(app.screen).__name__ == screen, screen)
         await _shrink_and_grow(app, pilot)
     assert app.return_code in (None, 0)
 
@@ -45,8 +39,8 @@ async def test_no_terminal_size_crashes_the_forward_jump_question(real_pack, mak
 
     app = make_app(real_pack, "1:end", save=False)
     async with app.run_test(size=(120, 36)) as pilot:
-        await _until(pilot, lambda: app.screen.query("TabbedContent"), "the main screen")
+        await until(pilot, lambda: app.screen.query("TabbedContent"), "the main screen")
         app.request_position(Position(6, "end"))
-        await _until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen", "the question")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen", "the question")
         await _shrink_and_grow(app, pilot)
         assert app.position == Position(1, "end")
