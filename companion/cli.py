@@ -397,9 +397,32 @@ COMMANDS = {"progress": cmd_progress, "show": cmd_show, "export": cmd_export,
             "validate": cmd_validate, "audit": cmd_audit, "where": cmd_where, "serve": cmd_serve}
 
 
+def _usable_streams() -> str | None:
+    """Make stdout/stderr safe to print to; the reason they are not, if they cannot be."""
+    import os
+
+    if sys.stderr is None:  # `2>&-`: our one-line messages go nowhere, not to a crash
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
+    for stream in (sys.stdout, sys.stderr):
+        # a terminal or pipe that cannot encode "·" or "—" (PYTHONIOENCODING=ascii, a C locale)
+        # gets an escape for them, never a UnicodeEncodeError
+        if stream is not None and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # pragma: no cover - a stream that cannot change
+                pass
+    if sys.stdout is None:
+        return "standard output is closed"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from companion.pack import PackError
 
+    closed = _usable_streams()
+    if closed:
+        print(f"companion: error: {closed}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         argv = sys.argv[1:] if argv is None else list(argv)
         args = build_parser(_command_of(argv)).parse_args(argv)
@@ -425,6 +448,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError:
             pass
         return 0
+    except OSError as exc:  # writing the output failed: a full disk (/dev/full), a closed pipe…
+        try:
+            sys.stdout = open(__import__("os").devnull, "w")  # nothing half-written is flushed
+        except OSError:
+            pass
+        print(f"companion: error: could not write the output ({exc.strerror or exc})",
+              file=sys.stderr)
+        return 1
 
 
 _ = Path

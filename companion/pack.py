@@ -469,9 +469,15 @@ def load_pack(directory: str | Path | None = None, *, parse_cache: bool = True) 
     ``parse_cache`` is False; validation always runs.
     """
     path = Path(directory) if directory is not None else default_pack_dir()
-    if not path.is_dir() and directory is not None:
-        path = shipped_pack(str(directory)) or path
-    if not path.is_dir():
+    try:
+        if not path.is_dir() and directory is not None:
+            path = shipped_pack(str(directory)) or path
+        found = path.is_dir()
+    except OSError as exc:  # a 5,000-character path, a folder without permission…
+        raise PackError([Problem(one_line(str(path))[:200], 1,
+                                 f"pack folder cannot be read ({exc.strerror or exc})",
+                                 "pass --pack with a shorter, readable folder path")]) from None
+    if not found:
         raise PackError([Problem(str(path), 1, "pack folder not found",
                                  "pass --pack with a folder holding " + ", ".join(FILES)
                                  + ", or the name of a shipped pack (run-away, example)")])
