@@ -367,6 +367,8 @@ def launch(args) -> int:
             notices.append(state.save_progress(pack.id, position))
     for notice in notices:
         _warn(notice)
+    if sys.__stderr__ is None and not _web_driver():  # Textual draws on it: `2>&-` would hang
+        raise UsageError("the companion draws on standard error, which is closed")
     if not sys.stdout.isatty() and not _web_driver():
         raise UsageError("the companion needs a terminal; use 'companion show …' or "
                          "'companion export' in scripts")

@@ -57,3 +57,11 @@ def test_a_very_long_pack_path_is_one_problem_line():
     proc = _run("--pack", "x" * 5000, "show", "characters", stdin=subprocess.DEVNULL)
     assert proc.returncode == 1
     assert proc.stderr.count("\n") == 2 and "cannot be read" in proc.stderr, proc.stderr
+
+
+def test_the_tui_with_a_closed_stderr_exits_2_instead_of_hanging(monkeypatch, capsys):
+    from companion import cli
+
+    monkeypatch.setattr(sys, "__stderr__", None)
+    assert cli.main(["--pack", str(MINI)]) == 2
+    assert "standard error" in capsys.readouterr().err
