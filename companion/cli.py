@@ -220,7 +220,10 @@ def cmd_progress(args) -> int:
             print(f"companion: kept your saved progress at {loaded.position} (not moved)",
                   file=sys.stderr)
             return 1
-        _warn(state.save_progress(pack.id, position))
+        failed = state.save_progress(pack.id, position)
+        if failed:  # a full disk, a read-only folder, a file it could not read: never "saved"
+            print(f"companion: error: {one_line(failed)}", file=sys.stderr)
+            return 1
         print(f"Progress saved: {position} ({position.describe()})")
         return 0
     loaded = state.load_progress(pack.id, pack.episode_count)

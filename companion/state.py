@@ -149,7 +149,7 @@ def _write(data: dict, durable: bool = True) -> str | None:
         os.replace(tmp_name, path)
         tmp_name = None
     except OSError as exc:
-        return f"could not save progress to {path} ({exc.strerror or exc}); it will be lost when you quit"
+        return f"could not save progress to {path} ({exc.strerror or exc})"
     finally:
         if tmp_name is not None:
             try:

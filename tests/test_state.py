@@ -88,4 +88,8 @@ def test_cli_progress_survives_damaged_and_unwritable_state(tmp_path):
     blocker = tmp_path / "blocker"
     blocker.write_text("x")
     proc = run_cli("progress", "2:mid", "--pack", str(MINI), env={"COMPANION_STATE_DIR": str(blocker)})
-    assert proc.returncode == 0 and "could not save" in proc.stderr
+    # not saved is never "Progress saved": one line, exit 1
+    assert proc.returncode == 1 and "could not save" in proc.stderr
+    assert "Progress saved" not in proc.stdout
+    assert [line for line in proc.stderr.splitlines() if "could not save" in line] == \
+        [line for line in proc.stderr.splitlines() if line.startswith("companion: error:")]
