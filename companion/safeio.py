@@ -14,10 +14,11 @@ from pathlib import Path
 class UnsafeFile(Exception):
     """The file is not one to read: ``what`` says why, ``fix`` what to do (one line each)."""
 
-    def __init__(self, what: str, fix: str) -> None:
+    def __init__(self, what: str, fix: str, kind: str) -> None:
         super().__init__(what)
         self.what = what
         self.fix = fix
+        self.kind = kind  # "link-out", "not-regular" or "too-large"
 
 
 def _nonblocking(name, flags):
@@ -33,18 +34,19 @@ def read_regular(path: Path, limit: int, within: Path | None = None) -> bytes:
         home = Path(os.path.realpath(within))
         if home != target and home not in target.parents:
             raise UnsafeFile(f"is a link to {target}, outside the pack folder",
-                             "copy the file into the pack folder instead of linking to it")
+                             "copy the file into the pack folder instead of linking to it",
+                             "link-out")
     st = os.stat(path)
     if not stat.S_ISREG(st.st_mode):
         raise UnsafeFile("is not a regular file (a folder, a FIFO or a device)",
-                         "replace it with an ordinary file")
+                         "replace it with an ordinary file", "not-regular")
     if st.st_size > limit:
         raise UnsafeFile(f"file is larger than {limit:,} bytes",
-                         "split it or remove what is not needed")
+                         "split it or remove what is not needed", "too-large")
     with open(path, "rb", opener=_nonblocking) as fh:
         if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
             raise UnsafeFile("is not a regular file (a folder, a FIFO or a device)",
-                             "replace it with an ordinary file")
+                             "replace it with an ordinary file", "not-regular")
         # in chunks (a single read(limit) allocates the whole limit up front)
         chunks, total = [], 0
         while total <= limit:
@@ -56,7 +58,7 @@ def read_regular(path: Path, limit: int, within: Path | None = None) -> bytes:
         raw = b"".join(chunks)
     if len(raw) > limit:  # it grew since the check
         raise UnsafeFile(f"file is larger than {limit:,} bytes",
-                         "split it or remove what is not needed")
+                         "split it or remove what is not needed", "too-large")
     return raw
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import stat
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -51,16 +50,21 @@ class _Read(NamedTuple):
     on_save: str = "write"
 
 
-def _nonblocking(name, flags):
-    return os.open(name, flags | getattr(os, "O_NONBLOCK", 0))
-
-
 def _read() -> _Read:
+    from companion.safeio import UnsafeFile, read_regular
+
     path = state_path()
-    try:
-        st = os.stat(path)
+    aside = f" (the next save keeps it as {path.name}{DAMAGED_SUFFIX})"
+    try:  # a regular file only, size-checked first, never a blocking open (a FIFO would hang)
+        raw = read_regular(path, MAX_STATE_BYTES)
     except FileNotFoundError:
         return _Read({})
+    except UnsafeFile as exc:
+        if exc.kind == "too-large":
+            return _Read({}, f"saved progress at {path} is too large to be ours; starting from "
+                             f"episode 1{aside}", "keep-aside")
+        return _Read({}, f"saved progress at {path} is not a regular file (a folder, a FIFO or "
+                         "a device); starting from episode 1", "leave")
     except NotADirectoryError as exc:  # nothing there; a save reports its own failure
         return _Read({}, f"cannot read saved progress at {path} ({exc.strerror}); starting "
                          "from episode 1")
@@ -68,30 +72,8 @@ def _read() -> _Read:
         if exc.errno == errno.ELOOP:  # a link loop holds nothing of the user's: a save may replace it
             return _Read({}, f"saved progress at {path} is a symbolic link loop; starting from "
                              "episode 1")
-        return _Read({}, f"cannot read saved progress at {path} ({exc.strerror}); "
-                         "starting from episode 1", "leave")
-    if stat.S_ISDIR(st.st_mode):
-        return _Read({}, f"saved progress at {path} is a folder, not a file; starting from "
-                         "episode 1", "leave")
-    if not stat.S_ISREG(st.st_mode):  # a FIFO, a device, a socket: never opened (it could block)
-        return _Read({}, f"saved progress at {path} is not a regular file; starting from "
-                         "episode 1", "leave")
-    try:
-        # O_NONBLOCK: should it be swapped for a FIFO since the check, opening cannot hang
-        with open(path, "rb", opener=_nonblocking) as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                return _Read({}, f"saved progress at {path} is not a regular file; starting "
-                                 "from episode 1", "leave")
-            raw = fh.read(MAX_STATE_BYTES + 1)
-    except FileNotFoundError:
-        return _Read({})
-    except OSError as exc:
         return _Read({}, f"cannot read saved progress at {path} ({exc.strerror}); starting "
                          "from episode 1", "leave")
-    aside = f" (the next save keeps it as {path.name}{DAMAGED_SUFFIX})"
-    if len(raw) > MAX_STATE_BYTES:
-        return _Read({}, f"saved progress at {path} is too large to be ours; starting from "
-                         f"episode 1{aside}", "keep-aside")
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: [[[[… nested
