@@ -106,7 +106,7 @@ def companion_command(*args: str) -> list[str]:
     found = shutil.which("companion")
     if found:
         return [sys.executable, found, *args]
-    return [sys.executable, "-m", "companion", *args]
+    return [sys.executable, "-m", "runaway_companion", *args]
 
 
 # ---------------------------------------------------------------------------------------------

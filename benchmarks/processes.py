@@ -5,7 +5,7 @@ Every child runs with the same environment:
 * ``COMPANION_STATE_DIR`` — a temporary folder (saved progress: the last episode's end, so
   ``companion show characters`` prints the whole cast);
 * ``COMPANION_CACHE_DIR`` — a temporary folder for the pack's parse cache
-  (``companion.parsecache``), filled by the warm-up pair as a user's first launch fills theirs;
+  (``runaway_companion.parsecache``), filled by the warm-up pair as a user's first launch fills theirs;
   with ``parse_cache=False``, ``COMPANION_NO_CACHE=1`` instead: every start parses the YAML, as a
   first launch does;
 * bytecode caching **on**, in a temporary ``PYTHONPYCACHEPREFIX`` folder shared by all children,
@@ -33,9 +33,9 @@ PYCACHE = Path(tempfile.gettempdir()) / f"companion-bench-pycache-{sys.version_i
 def child_env(pack_dir: str | None = None, position: str | None = None,
               parse_cache: bool = True):
     """The environment every child gets (see the module docstring); yields the env dict."""
-    from companion import state
-    from companion.pack import load_pack
-    from companion.progress import Position
+    from runaway_companion import state
+    from runaway_companion.pack import load_pack
+    from runaway_companion.progress import Position
 
     with tempfile.TemporaryDirectory(prefix="companion-bench-state-") as tmp:
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}

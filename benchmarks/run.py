@@ -84,7 +84,7 @@ def _cli(args, rows: list[Row], details: dict) -> None:
 
 def _switch(args, rows: list[Row], details: dict) -> None:
     from benchmarks.switch import measure_core_switch, measure_switch
-    from companion.pack import load_pack
+    from runaway_companion.pack import load_pack
 
     pack = load_pack()
     sweeps = 1 if args.quick else 2

@@ -1,8 +1,8 @@
 """Scale: load, validate and filter synthetic packs 1×, 10× and 100× the real one; the TUI at 100×.
 
 * **load** — read the five files and parse them into line-numbered YAML
-  (``companion.pack.parse_yaml``: PyYAML's C parser plus the loader's conversion);
-* **validate** — every check and the immutable model (``companion.pack.build_pack``);
+  (``runaway_companion.pack.parse_yaml``: PyYAML's C parser plus the loader's conversion);
+* **validate** — every check and the immutable model (``runaway_companion.pack.build_pack``);
   load + validate is one uncached ``load_pack`` (what ``companion validate`` does);
 * **filter** — ``View(pack, last position)`` and its ``.characters``, ``.relationships`` and
   ``.threads`` (everything visible: the most work a View can do).
@@ -33,7 +33,7 @@ from benchmarks.tuitools import like_launch, press, settle, timed, timed_frame
 @contextmanager
 def lifted_limits():
     """Lift the loader's per-file size limits (MAX_BYTES, MAX_NODES) inside this block only."""
-    import companion.pack as pack_module
+    import runaway_companion.pack as pack_module
 
     saved = (pack_module.MAX_BYTES, pack_module.MAX_NODES)
     pack_module.MAX_BYTES, pack_module.MAX_NODES = 10**12, 10**12
@@ -78,7 +78,7 @@ class ScaleResult:
 
 
 def _parse_all(path: Path) -> dict:
-    from companion.pack import FILES, parse_yaml
+    from runaway_companion.pack import FILES, parse_yaml
 
     docs = {}
     for name in FILES:
@@ -91,7 +91,7 @@ def _parse_all(path: Path) -> dict:
 
 @contextmanager
 def _gc_paused():
-    """As ``load_pack`` runs ``build_pack`` (see companion/pack.py)."""
+    """As ``load_pack`` runs ``build_pack`` (see runaway_companion/pack.py)."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -108,8 +108,8 @@ def measure_scale(path: Path, scale: float, repeat: int) -> ScaleResult:
     load + validate is one uncached ``load_pack(path)``; validate alone is ``build_pack`` on
     already parsed documents, timed the way ``load_pack`` runs it; load is the difference.
     """
-    import companion.pack as pack_module
-    from companion.view import View
+    import runaway_companion.pack as pack_module
+    from runaway_companion.view import View
 
     # validate with the shipped limits: does the pack pass as it is?
     pack_module._CACHE.clear()
@@ -137,7 +137,7 @@ def measure_scale(path: Path, scale: float, repeat: int) -> ScaleResult:
         del docs
         assert pack is not None
         last = pack.last_position
-        with like_launch():  # the app filters after gc.freeze() (companion/cli.py:launch)
+        with like_launch():  # the app filters after gc.freeze() (runaway_companion/cli.py:launch)
             for _ in range(max(9, repeat)):  # best of 9+: the 1× filter takes ~0.2 ms
                 t0 = time.perf_counter()
                 view = View(pack, last)
@@ -188,8 +188,8 @@ class TuiScaleResult:
 async def _tui_scale(pack, moves: int, switches: int, size: tuple[int, int]) -> TuiScaleResult:
     from textual.screen import Screen
 
-    from companion.tui import CompanionApp
-    from companion.view import View
+    from runaway_companion.tui import CompanionApp
+    from runaway_companion.view import View
 
     position = pack.last_position
     # as `companion` starts it (cli.launch): gc frozen after loading, and again once mounted
@@ -265,7 +265,7 @@ def generate_packs(scales: list[float], root: str | Path | None = None) -> dict[
 
 
 def load_lifted(path: Path):
-    import companion.pack as pack_module
+    import runaway_companion.pack as pack_module
 
     with lifted_limits():
         pack_module._CACHE.clear()

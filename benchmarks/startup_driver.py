@@ -98,14 +98,14 @@ def main(argv: list[str] | None = None) -> int:
 
         app = BareApp()
     else:
-        from companion.pack import load_pack
-        from companion.progress import Position
-        from companion.tui import CompanionApp
+        from runaway_companion.pack import load_pack
+        from runaway_companion.progress import Position
+        from runaway_companion.tui import CompanionApp
 
         pack = load_pack(args.pack)
         import gc
 
-        gc.freeze()  # as `companion` does before it starts the TUI (companion/cli.py:launch)
+        gc.freeze()  # as `companion` does before it starts the TUI (runaway_companion/cli.py:launch)
         app = CompanionApp(pack=pack, position=Position.parse(args.position))
     app.run(headless=True, size=(width, height))
     # only reached if the app exited before it ever drew a frame

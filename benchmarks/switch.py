@@ -47,7 +47,7 @@ class SwitchResult:
 
 
 def _sweep(episodes: int):
-    from companion.progress import all_positions
+    from runaway_companion.progress import all_positions
 
     positions = all_positions(episodes)
     return positions[1:] + positions[-2::-1]  # forward to the end, then back to 1:start
@@ -55,8 +55,8 @@ def _sweep(episodes: int):
 
 async def _measure(pack, tabs: tuple[str, ...], sweeps: int, size: tuple[int, int],
                    limit: int | None) -> SwitchResult:
-    from companion.progress import Position
-    from companion.tui import CompanionApp
+    from runaway_companion.progress import Position
+    from runaway_companion.tui import CompanionApp
 
     start = Position(1, "start")
     # as `companion` starts it (cli.launch): gc frozen after loading, and again once mounted
@@ -100,12 +100,12 @@ def measure_switch(pack, tabs: tuple[str, ...] = ("characters",), sweeps: int = 
 
 
 def measure_core_switch(pack, sweeps: int = 1) -> list[float]:
-    """The core's share of one switch: what the TUI asks of companion.view for a new position.
+    """The core's share of one switch: what the TUI asks of runaway_companion.view for a new position.
 
     A new View with its episodes, characters, relationships and threads, plus ``changes()``
     from the previous position (the "New" tab) — no Textual, no rendering.
     """
-    from companion.view import View, changes
+    from runaway_companion.view import View, changes
 
     samples = []
     for _ in range(sweeps):

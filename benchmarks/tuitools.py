@@ -137,7 +137,7 @@ def press(app, key: str) -> None:
 @contextmanager
 def like_launch():
     """The GC set-up ``companion`` makes before it starts the TUI (``gc.freeze()`` after the
-    pack is loaded, see companion/cli.py:launch), undone afterwards so one measurement's frozen
+    pack is loaded, see runaway_companion/cli.py:launch), undone afterwards so one measurement's frozen
     objects don't stay in the benchmark process."""
     gc.collect()
     gc.freeze()

@@ -17,9 +17,9 @@ HERE = Path(__file__).resolve().parent
 async def main(position: str = "2:end", out: Path = HERE / "example-screenshot.svg") -> None:
     os.environ.setdefault("COMPANION_STATE_DIR", tempfile.mkdtemp())
     os.environ["COMPANION_NO_BLINK"] = "1"
-    from companion.pack import load_pack
-    from companion.progress import Position
-    from companion.tui import CompanionApp
+    from runaway_companion.pack import load_pack
+    from runaway_companion.progress import Position
+    from runaway_companion.tui import CompanionApp
 
     pack = load_pack(HERE.parent / "data" / "example")
     app = CompanionApp(pack=pack, position=Position.parse(position), save=False)

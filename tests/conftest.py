@@ -20,7 +20,7 @@ def _session_cache_dir(tmp_path_factory):
 def _isolated_state(tmp_path_factory, monkeypatch, _session_cache_dir):
     """Every test gets its own state dir: nothing touches the user's real progress.
 
-    The parse cache (companion.parsecache) stays on, in a folder of this test session's own:
+    The parse cache (runaway_companion.parsecache) stays on, in a folder of this test session's own:
     tests exercise it as users do, and never read or write the user's real cache.
     """
     monkeypatch.setenv("COMPANION_STATE_DIR", str(tmp_path_factory.mktemp("state")))
@@ -30,23 +30,23 @@ def _isolated_state(tmp_path_factory, monkeypatch, _session_cache_dir):
 
 @pytest.fixture(scope="session")
 def real_pack():
-    from companion.pack import load_pack
+    from runaway_companion.pack import load_pack
 
     return load_pack()
 
 
 @pytest.fixture(scope="session")
 def mini_pack():
-    from companion.pack import load_pack
+    from runaway_companion.pack import load_pack
 
     return load_pack(MINI)
 
 
 def run_cli(*args: str, env: dict | None = None, check_traceback: bool = True):
-    """Run `python -m companion ARGS` in a subprocess; never a traceback."""
+    """Run `python -m runaway_companion ARGS` in a subprocess; never a traceback."""
     full_env = dict(os.environ)
     full_env.update(env or {})
-    proc = subprocess.run([sys.executable, "-m", "companion", *args], capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", "runaway_companion", *args], capture_output=True,
                           text=True, env=full_env, timeout=60, stdin=subprocess.DEVNULL)
     if check_traceback:
         assert "Traceback" not in proc.stderr, proc.stderr

@@ -1,8 +1,8 @@
 """Shared helpers for leak tests: which texts are hidden at a position, and which are due."""
 from __future__ import annotations
 
-from companion.model import Item, Pack
-from companion.progress import Position
+from runaway_companion.model import Item, Pack
+from runaway_companion.progress import Position
 
 
 def dated_items(pack: Pack) -> list[Item]:

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import yaml
 
-from companion.progress import REVEAL_CHECKPOINTS, Position
+from runaway_companion.progress import REVEAL_CHECKPOINTS, Position
 
 try:  # libyaml's emitter: ten times the pure one, and the fuzz tests dump a lot
     from yaml import CSafeDumper as _Dumper

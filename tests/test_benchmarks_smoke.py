@@ -20,15 +20,15 @@ from benchmarks import genpack, harness, processes, scale, switch  # noqa: E402
 
 @pytest.fixture(scope="module")
 def pack_1x(tmp_path_factory):
-    from companion.pack import load_pack
+    from runaway_companion.pack import load_pack
 
     path = genpack.generate(tmp_path_factory.mktemp("pack-1x"), 1)
     return path, load_pack(path)
 
 
 def test_generator_writes_a_valid_1x_pack_shaped_like_the_real_one(pack_1x):
-    from companion.cli import main
-    from companion.pack import validate
+    from runaway_companion.cli import main
+    from runaway_companion.pack import validate
 
     path, pack = pack_1x
     assert validate(path) == []
@@ -48,7 +48,7 @@ def test_generator_is_deterministic_and_scales(tmp_path):
     for name in ("show.yaml", "characters.yaml", "relationships.yaml", "threads.yaml"):
         assert (a / name).read_bytes() == (b / name).read_bytes()
     big = genpack.generate(tmp_path / "c", 3)
-    from companion.pack import load_pack
+    from runaway_companion.pack import load_pack
 
     pack = load_pack(big)
     assert len(pack.characters) == 3 * genpack.BASE.characters
@@ -64,7 +64,7 @@ def test_scale_measurement_runs(pack_1x):
 
 
 def test_lifted_limits_are_restored():
-    import companion.pack as pack_module
+    import runaway_companion.pack as pack_module
 
     before = (pack_module.MAX_BYTES, pack_module.MAX_NODES)
     with scale.lifted_limits():
@@ -74,8 +74,8 @@ def test_lifted_limits_are_restored():
 
 def test_core_indexes_match_the_plain_definitions(pack_1x):
     """relationships_of/thread are indexed for speed; they must answer like a linear scan."""
-    from companion.progress import all_positions
-    from companion.view import View
+    from runaway_companion.progress import all_positions
+    from runaway_companion.view import View
 
     _, pack = pack_1x
     for position in all_positions(pack.episode_count)[::3]:
@@ -99,8 +99,8 @@ def test_switch_and_tui_scale_harnesses_run(pack_1x):
 
 
 def test_startup_driver_draws_the_first_frame(pack_1x):
-    from companion.progress import Position
-    from companion.view import View
+    from runaway_companion.progress import Position
+    from runaway_companion.view import View
 
     path, pack = pack_1x
     with processes.child_env(str(path)) as env:

@@ -95,7 +95,7 @@ def test_launch_without_a_terminal_is_a_clear_error():
 
 
 def test_headless_commands_never_import_textual():
-    code = ("import sys; from companion.cli import main; "
+    code = ("import sys; from runaway_companion.cli import main; "
             "rc = main(['show', 'characters']); main(['export']); main(['audit', '--spoilers']); main(['validate']);"
             "main(['progress']);"
             "assert 'textual' not in sys.modules, sorted(m for m in sys.modules if m.startswith('textual'))")
@@ -104,7 +104,7 @@ def test_headless_commands_never_import_textual():
 
 
 def test_python_dash_m_works():
-    proc = subprocess.run([sys.executable, "-m", "companion", "--version"], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "runaway_companion", "--version"], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.startswith("companion ")
 
 

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from companion import cli, state
-from companion.cli import main
-from companion.progress import Position
+from runaway_companion import cli, state
+from runaway_companion.cli import main
+from runaway_companion.progress import Position
 
 from conftest import MINI
 
@@ -44,7 +44,7 @@ class _TtyStream:
 
 
 class _TtySys:
-    """``sys`` as companion.cli sees it: stdout a terminal (stdin a terminal when asked)."""
+    """``sys`` as runaway_companion.cli sees it: stdout a terminal (stdin a terminal when asked)."""
 
     def __init__(self, stdin_tty: bool):
         self.stdout = _TtyStream("stdout")
@@ -259,7 +259,7 @@ def fake_app(monkeypatch):
     """Replace the TUI with a recorder of how ``companion`` would have built it."""
     import gc
 
-    import companion.tui as tui
+    import runaway_companion.tui as tui
 
     built: list[dict] = []
 
@@ -309,7 +309,7 @@ def test_launch_one_step_ahead_or_back_opens_there_without_asking(capsys, fake_a
 # --- serve --------------------------------------------------------------------------------
 
 def test_serve_passes_the_position_to_each_connection(capsys, monkeypatch):
-    import companion.serve as serve_module
+    import runaway_companion.serve as serve_module
 
     seen = {}
     monkeypatch.setattr(serve_module, "serve", lambda **kw: seen.update(kw) or 0)

@@ -1,7 +1,7 @@
 """Bad command-line arguments: the right output, or one clear line on stderr and exit 2.
 
 Generated ``--episode``/``--at`` values, ``progress`` positions and ``show character`` names run
-in-process through ``companion.cli.main`` (fast), compared with what the View says; a handful run
+in-process through ``runaway_companion.cli.main`` (fast), compared with what the View says; a handful run
 through real subprocesses (argv bytes that are not UTF-8, values with line breaks, 5,000-digit
 numbers) to prove there is no traceback there either.
 """
@@ -15,11 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from companion import state
-from companion.cli import main
-from companion.pack import load_pack
-from companion.progress import CHECKPOINTS, Position, PositionError
-from companion.view import View
+from runaway_companion import state
+from runaway_companion.cli import main
+from runaway_companion.pack import load_pack
+from runaway_companion.progress import CHECKPOINTS, Position, PositionError
+from runaway_companion.view import View
 from conftest import MINI, run_cli
 from leakcheck import hidden_texts
 
@@ -228,7 +228,7 @@ def test_argv_that_is_not_utf8_is_answered_not_crashed():
     """Bytes from a shell that are not UTF-8 arrive as surrogates; both streams must cope."""
     for args in ([b"show", b"character", b"\xff\xfe"], [b"--episode", b"\xff", b"export"],
                  [b"progress", b"\xff:end"]):
-        proc = subprocess.run([sys.executable.encode(), b"-m", b"companion", *args, b"--pack",
+        proc = subprocess.run([sys.executable.encode(), b"-m", b"runaway_companion", *args, b"--pack",
                                str(MINI).encode()], capture_output=True, timeout=60)
         assert proc.returncode in (1, 2), (args, proc.stderr)
         assert b"Traceback" not in proc.stderr, proc.stderr.decode(errors="replace")
@@ -287,7 +287,7 @@ _TOKENS = ["show", "characters", "character", "relationships", "threads", "episo
 @settings(max_examples=400, deadline=None)
 @given(argv=st.lists(st.sampled_from(_TOKENS), max_size=6))
 def test_a_parser_for_one_command_answers_as_the_whole_parser(argv):
-    from companion.cli import UsageError, _command_of, build_parser
+    from runaway_companion.cli import UsageError, _command_of, build_parser
 
     def answer(parser):
         try:

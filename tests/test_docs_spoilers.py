@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from companion.pack import load_pack
-from companion.progress import Position
-from companion.view import View
+from runaway_companion.pack import load_pack
+from runaway_companion.progress import Position
+from runaway_companion.view import View
 
 ROOT = Path(__file__).resolve().parent.parent
 OPENING = Position(1, "early")
@@ -126,7 +126,7 @@ def test_the_package_description_names_nothing_beyond_the_opening():
 
 
 def _help(*args: str) -> str:
-    out = subprocess.run([sys.executable, "-m", "companion", *args, "--help"],
+    out = subprocess.run([sys.executable, "-m", "runaway_companion", *args, "--help"],
                          capture_output=True, text=True, timeout=60,
                          env=dict(os.environ, COLUMNS="200"))
     assert out.returncode == 0, (args, out.stderr)

@@ -7,7 +7,7 @@ import shlex
 
 from conftest import ROOT, run_cli
 
-from companion.pack import load_pack, shipped_pack
+from runaway_companion.pack import load_pack, shipped_pack
 
 
 def test_the_example_pack_validates_and_loads_by_name():

@@ -23,12 +23,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from companion.cli import main
-from companion.export import to_json
-from companion.model import Pack
-from companion.pack import FILES, PackError, load_pack, parse_yaml
-from companion.progress import all_positions
-from companion.view import View
+from runaway_companion.cli import main
+from runaway_companion.export import to_json
+from runaway_companion.model import Pack
+from runaway_companion.pack import FILES, PackError, load_pack, parse_yaml
+from runaway_companion.progress import all_positions
+from runaway_companion.view import View
 from conftest import MINI
 from packgen import MUTATION_KINDS, dump, make_pack, mutate, write_pack
 
@@ -221,7 +221,7 @@ _HOSTILE = r'''
 import resource, shutil, sys, tempfile, time
 from pathlib import Path
 resource.setrlimit(resource.RLIMIT_AS, (1_500_000_000, 1_500_000_000))
-from companion.pack import load_pack, PackError
+from runaway_companion.pack import load_pack, PackError
 mini = Path(sys.argv[1])
 show = (mini / "show.yaml").read_text(); chars = (mini / "characters.yaml").read_text()
 cases = {

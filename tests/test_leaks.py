@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from companion.export import to_json, to_json_dict, to_markdown
-from companion.progress import all_positions
-from companion.view import View
+from runaway_companion.export import to_json, to_json_dict, to_markdown
+from runaway_companion.progress import all_positions
+from runaway_companion.view import View
 from conftest import MINI, run_cli
 from leakcheck import hidden_texts
 

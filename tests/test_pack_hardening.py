@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from companion.pack import PackError, load_pack
+from runaway_companion.pack import PackError, load_pack
 from conftest import MINI, run_cli
 
 PAYLOADS = {
@@ -86,7 +86,7 @@ def test_ordinary_unicode_is_kept(tmp_path):
 
 
 def _refused(pack, name: str, words: str) -> None:
-    code = ("import sys; from companion.pack import load_pack, PackError\n"
+    code = ("import sys; from runaway_companion.pack import load_pack, PackError\n"
             "try:\n    load_pack(sys.argv[1], parse_cache=False)\n"
             "except PackError as e:\n    print('\\n'.join(map(str, e.problems)))\n")
     proc = subprocess.run([sys.executable, "-c", code, str(pack)], capture_output=True,

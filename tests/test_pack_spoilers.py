@@ -16,10 +16,10 @@ import json
 import pytest
 import yaml
 
-from companion.export import to_json
-from companion.pack import default_pack_dir, load_pack
-from companion.progress import Position, all_positions
-from companion.view import View
+from runaway_companion.export import to_json
+from runaway_companion.pack import default_pack_dir, load_pack
+from runaway_companion.progress import Position, all_positions
+from runaway_companion.view import View
 
 PACK_DIR = default_pack_dir()
 

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from companion.pack import PackError, load_pack, validate
+from runaway_companion.pack import PackError, load_pack, validate
 from conftest import MINI, run_cli
 
 LINE = re.compile(r"^(?P<file>[^:]+\.yaml):(?P<line>\d+): (?P<what>.+) — (?P<fix>.+)$")

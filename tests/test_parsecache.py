@@ -10,9 +10,9 @@ import sys
 
 import pytest
 
-from companion import pack as pack_module
-from companion import parsecache
-from companion.pack import FILES, PackError, YList, YMap, load_pack, parse_yaml
+from runaway_companion import pack as pack_module
+from runaway_companion import parsecache
+from runaway_companion.pack import FILES, PackError, YList, YMap, load_pack, parse_yaml
 from conftest import run_cli
 
 
@@ -184,7 +184,7 @@ def test_a_cached_start_does_not_import_pyyaml(tmp_path):
     """The point of the cache: the second start needs neither the parse nor PyYAML."""
     env = dict(os.environ, COMPANION_CACHE_DIR=str(tmp_path / "cache"))
     env.pop("COMPANION_NO_CACHE", None)
-    code = ("import sys; from companion.pack import load_pack; p = load_pack(); "
+    code = ("import sys; from runaway_companion.pack import load_pack; p = load_pack(); "
             "print(len(p.characters), 'yaml' in sys.modules)")
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                            cwd=tmp_path, timeout=60) for _ in range(2)]

@@ -1,6 +1,6 @@
 import pytest
 
-from companion.progress import CHECKPOINTS, Position, PositionError, all_positions
+from runaway_companion.progress import CHECKPOINTS, Position, PositionError, all_positions
 
 
 def test_positions_are_totally_ordered_episode_first():

@@ -19,11 +19,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from companion.export import to_json
-from companion.model import Item, Pack
-from companion.pack import PackError, load_pack
-from companion.progress import Position, all_positions
-from companion.view import View, changes, revealed
+from runaway_companion.export import to_json
+from runaway_companion.model import Item, Pack
+from runaway_companion.pack import PackError, load_pack
+from runaway_companion.progress import Position, all_positions
+from runaway_companion.view import View, changes, revealed
 from leakcheck import dated_items, hidden_texts
 from packgen import make_pack, mutate, reveal_keys, write_pack
 

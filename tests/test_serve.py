@@ -19,8 +19,8 @@ import urllib.request
 
 import pytest
 
-from companion import state
-from companion.progress import Position
+from runaway_companion import state
+from runaway_companion.progress import Position
 
 pytest.importorskip("textual_serve", reason="textual-serve is not installed (pip install textual-serve)")
 
@@ -40,7 +40,7 @@ class Served:
         self.host = host
         self.port = port or free_port()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "companion", "serve", "--host", host, "--port", str(self.port),
+            [sys.executable, "-m", "runaway_companion", "serve", "--host", host, "--port", str(self.port),
              *args],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             start_new_session=True)
@@ -119,7 +119,7 @@ def test_port_in_use_is_one_clear_line_and_exit_1():
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        proc = subprocess.run([sys.executable, "-m", "companion", "serve", "--port", str(port)],
+        proc = subprocess.run([sys.executable, "-m", "runaway_companion", "serve", "--port", str(port)],
                               capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
     assert proc.returncode == 1
     assert proc.stdout == ""
@@ -129,7 +129,7 @@ def test_port_in_use_is_one_clear_line_and_exit_1():
 
 
 def test_bad_pack_is_reported_once_at_start(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "companion", "serve", "--port", str(free_port()),
+    proc = subprocess.run([sys.executable, "-m", "runaway_companion", "serve", "--port", str(free_port()),
                            "--pack", str(tmp_path / "nowhere")],
                           capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
     assert proc.returncode == 1
@@ -150,7 +150,7 @@ def test_default_is_loopback_without_a_warning():
 
 
 def test_help_says_the_default_host_is_loopback():
-    proc = subprocess.run([sys.executable, "-m", "companion", "serve", "--help"],
+    proc = subprocess.run([sys.executable, "-m", "runaway_companion", "serve", "--help"],
                           capture_output=True, text=True, timeout=60)
     assert "127.0.0.1" in proc.stdout
 
@@ -263,8 +263,8 @@ def test_connections_share_the_saved_progress():
 
 def test_concurrent_saves_from_many_processes_leave_a_valid_file():
     code = ("import sys\n"
-            "from companion import state\n"
-            "from companion.progress import Position\n"
+            "from runaway_companion import state\n"
+            "from runaway_companion.progress import Position\n"
             "for _ in range(40):\n"
             "    assert state.save_progress('run-away', Position(int(sys.argv[1]), 'mid')) is None\n")
     procs = [subprocess.Popen([sys.executable, "-c", code, str(n)]) for n in (2, 5, 7)]

@@ -28,10 +28,10 @@ import pytest
 pytest.importorskip("textual_serve", reason="textual-serve is not installed (pip install textual-serve)")
 pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
 
-from companion import state  # noqa: E402
-from companion.pack import load_pack  # noqa: E402
-from companion.progress import Position  # noqa: E402
-from companion.view import View  # noqa: E402
+from runaway_companion import state  # noqa: E402
+from runaway_companion.pack import load_pack  # noqa: E402
+from runaway_companion.progress import Position  # noqa: E402
+from runaway_companion.view import View  # noqa: E402
 from leakcheck import hidden_texts  # noqa: E402
 from test_serve import Served  # noqa: E402
 

@@ -10,11 +10,11 @@ import shutil
 import pytest
 from rich.console import Console
 
-from companion import export, render
-from companion.pack import load_pack, validate
-from companion.progress import Position, all_positions
-from companion.tui.characters import card
-from companion.view import View, hidden_sources_line, source_text
+from runaway_companion import export, render
+from runaway_companion.pack import load_pack, validate
+from runaway_companion.progress import Position, all_positions
+from runaway_companion.tui.characters import card
+from runaway_companion.view import View, hidden_sources_line, source_text
 from conftest import MINI
 
 from tui.helpers import plain

@@ -7,8 +7,8 @@ import stat
 
 import pytest
 
-from companion import state
-from companion.progress import Position
+from runaway_companion import state
+from runaway_companion.progress import Position
 from conftest import MINI, run_cli
 
 

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from companion import state
-from companion.cli import main
-from companion.progress import Position, all_positions
+from runaway_companion import state
+from runaway_companion.cli import main
+from runaway_companion.progress import Position, all_positions
 from conftest import MINI
 
 START = Position(1, "start")
@@ -264,8 +264,8 @@ def test_an_unreadable_file_simulated_warns_and_a_save_never_replaces_it(sdir, m
 
 _WRITER = r"""
 import os, sys, time
-from companion import state
-from companion.progress import all_positions
+from runaway_companion import state
+from runaway_companion.progress import all_positions
 positions = all_positions(3)
 offset, go = int(sys.argv[1]), sys.argv[4]
 while not os.path.exists(go):  # both writers start together
@@ -337,7 +337,7 @@ def test_two_processes_saving_at_once_never_leave_a_partial_file(sdir, show_ids)
 def test_the_state_file_holds_positions_and_settings_only(sdir, capsys):
     """Saved files are a spoiler surface too: after moves and a theme, only ids, positions
     and the theme name are in the file — no name, title or fact of the pack."""
-    from companion.pack import load_pack
+    from runaway_companion.pack import load_pack
     from leakcheck import dated_items
 
     for value in ("1:end", "3:late", "2:mid"):
@@ -352,7 +352,7 @@ def test_the_state_file_holds_positions_and_settings_only(sdir, capsys):
 def test_the_package_writes_no_log():
     """No log file anywhere: the only files written are the state file and screenshots
     (the one logging call tunes aiohttp's access log in `serve`, which writes no file)."""
-    root = Path(__file__).resolve().parent.parent / "companion"
+    root = Path(__file__).resolve().parent.parent / "runaway_companion"
     for path in root.rglob("*.py"):
         text = path.read_text()
         assert "FileHandler" not in text and "basicConfig" not in text, path
@@ -364,7 +364,7 @@ def test_a_fifo_as_the_state_file_is_refused_without_blocking(sdir):
     import sys
 
     os.mkfifo(sdir / "state.json")
-    code = ("from companion import state; from companion.progress import Position; "
+    code = ("from runaway_companion import state; from runaway_companion.progress import Position; "
             "print(state.load_progress('mini', 3).warning); "
             "print(state.save_progress('mini', Position(2, 'end')))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -1,6 +1,6 @@
 """The visibility rule on the tiny fixture pack (fast, and with 'Canary' tokens)."""
-from companion.progress import Position
-from companion.view import View, changes
+from runaway_companion.progress import Position
+from runaway_companion.view import View, changes
 
 
 def view(pack, text):

@@ -6,7 +6,7 @@ import tempfile
 
 import pytest
 
-from companion.progress import Position
+from runaway_companion.progress import Position
 
 
 def pytest_configure(config):
@@ -33,7 +33,7 @@ def _tui_env(tmp_path, monkeypatch):
 @pytest.fixture
 def make_app():
     """make_app(pack, "6:late", **kwargs) -> CompanionApp (not running)."""
-    from companion.tui import CompanionApp
+    from runaway_companion.tui import CompanionApp
 
     def make(pack, position="1:end", **kwargs):
         pos = position if isinstance(position, Position) else Position.parse(position)

@@ -9,8 +9,8 @@ from rich.text import Text
 from textual.content import Content
 from textual.widgets import Input, OptionList, Static, Tab
 
-from companion.model import Pack
-from companion.progress import Position
+from runaway_companion.model import Pack
+from runaway_companion.progress import Position
 
 _WIDE = 4000
 
@@ -49,7 +49,7 @@ def plain(renderable) -> str:
 def widget_text(app, *roots) -> str:
     """Every widget's full content under ``roots`` (default: the whole main screen, hidden tabs
     too, plus the titles and the keys)."""
-    from companion.tui.threads import Timeline
+    from runaway_companion.tui.threads import Timeline
 
     parts: list[str] = []
     if not roots:

@@ -1,8 +1,8 @@
 """A crash always exits non-zero: the app's own return code says so and `companion` passes it on."""
 from __future__ import annotations
 
-from companion import cli
-from companion.tui import CompanionApp
+from runaway_companion import cli
+from runaway_companion.tui import CompanionApp
 
 
 def test_the_launcher_exits_non_zero_after_a_crash(monkeypatch, capsys):

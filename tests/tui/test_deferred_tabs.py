@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from companion.progress import Position
+from runaway_companion.progress import Position
 
 from .helpers import widget_text
 from .test_leaks_ui import TABS, _leaks, _ready, hidden_names

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from companion.progress import Position, all_positions
+from runaway_companion.progress import Position, all_positions
 from leakcheck import find_leaks, hidden_texts
 
 from .helpers import probes, screen_text, widget_text
@@ -126,8 +126,8 @@ async def _step(app, pilot, walk: Walk, rnd: random.Random) -> None:
     from textual.command import CommandPalette
     from textual.widgets import Input
 
-    from companion.tui.help import HelpScreen
-    from companion.tui.picker import ConfirmScreen, PickerScreen
+    from runaway_companion.tui.help import HelpScreen
+    from runaway_companion.tui.picker import ConfirmScreen, PickerScreen
 
     screen = app.screen
     main = screen is getattr(app, "_main_screen", None)
@@ -288,7 +288,7 @@ async def test_random_key_walk_never_crashes_and_never_shows_hidden_text(seed, m
 
 async def test_a_crash_report_never_shows_hidden_text(mini_pack, make_app, capfd, monkeypatch):
     """If the app ever crashes, the report it prints must not be a spoiler either."""
-    from companion import view as view_module
+    from runaway_companion import view as view_module
 
     real = view_module.View._character
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
-from companion import state
-from companion.progress import Position
-from companion.tui.picker import ConfirmScreen, confirm_question
+from runaway_companion import state
+from runaway_companion.progress import Position
+from runaway_companion.tui.picker import ConfirmScreen, confirm_question
 
 from leakcheck import hidden_texts
 

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from companion.progress import Position, all_positions
-from companion.tui.base import ViewPane
-from companion.view import View
+from runaway_companion.progress import Position, all_positions
+from runaway_companion.tui.base import ViewPane
+from runaway_companion.view import View
 from leakcheck import dated_items, hidden_texts
 
 from .helpers import probes, screen_text, widget_text
@@ -152,7 +152,7 @@ async def test_run_away_no_leak_on_any_tab_card_or_thread_at_any_checkpoint(real
 # --- the palette --------------------------------------------------------------------------
 
 async def _provider_hits(app, query: str) -> list[tuple[str, str]]:
-    from companion.tui.search import CommandsProvider, SearchProvider
+    from runaway_companion.tui.search import CommandsProvider, SearchProvider
 
     out = []
     for cls in (SearchProvider, CommandsProvider):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from companion import state
+from runaway_companion import state
 
 from .helpers import until
 
@@ -23,8 +23,8 @@ async def test_a_damaged_progress_file_is_shown_as_a_toast_in_the_tui(real_pack,
 
 def test_the_launcher_hands_a_progress_warning_to_the_app(real_pack, monkeypatch, capsys):
     """`companion` with a damaged progress file: the warning goes to stderr and into the app."""
-    from companion import cli
-    from companion.tui import CompanionApp
+    from runaway_companion import cli
+    from runaway_companion.tui import CompanionApp
 
     path = state.state_path()
     path.parent.mkdir(parents=True, exist_ok=True)

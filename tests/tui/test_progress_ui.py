@@ -2,9 +2,9 @@
 "new since last time"."""
 from __future__ import annotations
 
-from companion import state
-from companion.progress import Position
-from companion.tui.picker import ConfirmScreen, PickerScreen, confirm_question
+from runaway_companion import state
+from runaway_companion.progress import Position
+from runaway_companion.tui.picker import ConfirmScreen, PickerScreen, confirm_question
 
 from .helpers import screen_text, widget_text
 

@@ -1,4 +1,4 @@
-"""The card's rows (companion.tui.base.Rows) show, cell for cell, what the two-column
+"""The card's rows (runaway_companion.tui.base.Rows) show, cell for cell, what the two-column
 Table.grid they replace showed — on every card of the real pack, at every card width that
 leaves a column for the text — only faster to render on every cursor move."""
 from __future__ import annotations
@@ -10,9 +10,9 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from companion.progress import all_positions
-from companion.tui.base import Rows
-from companion.view import View
+from runaway_companion.progress import all_positions
+from runaway_companion.tui.base import Rows
+from runaway_companion.view import View
 
 
 def _cells(console, renderable, width):

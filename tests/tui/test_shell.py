@@ -7,9 +7,9 @@ import os
 
 import pytest
 
-from companion.progress import Position
-from companion.tui import CompanionApp
-from companion.tui.app import TABS
+from runaway_companion.progress import Position
+from runaway_companion.tui import CompanionApp
+from runaway_companion.tui.app import TABS
 
 from .helpers import screen_text, widget_text
 
@@ -73,8 +73,8 @@ async def test_digits_switch_tabs_and_so_does_the_mouse(mini_pack, make_app):
 
 
 def test_every_binding_has_an_id():
-    from companion.tui.help import HelpScreen
-    from companion.tui.picker import ConfirmScreen, PickerScreen
+    from runaway_companion.tui.help import HelpScreen
+    from runaway_companion.tui.picker import ConfirmScreen, PickerScreen
 
     for cls in (CompanionApp, PickerScreen, ConfirmScreen, HelpScreen):
         for binding in cls.BINDINGS:
@@ -98,7 +98,7 @@ async def test_footer_shows_the_keys_of_the_tab_you_are_on(mini_pack, make_app):
 
 
 async def test_help_screen_lists_the_keys(mini_pack, make_app):
-    from companion.tui.help import HelpScreen
+    from runaway_companion.tui.help import HelpScreen
 
     app = make_app(mini_pack, "2:mid")
     async with app.run_test(size=(100, 36)) as pilot:
@@ -247,9 +247,9 @@ def test_importing_the_app_leaves_dialogs_and_state_for_later():
     import subprocess
     import sys
 
-    code = ("import sys, companion.tui; "
-            "print(sorted(m for m in ('companion.tui.picker', 'companion.tui.help', "
-            "'companion.state', 'companion.pack') if m in sys.modules))")
+    code = ("import sys, runaway_companion.tui; "
+            "print(sorted(m for m in ('runaway_companion.tui.picker', 'runaway_companion.tui.help', "
+            "'runaway_companion.state', 'runaway_companion.pack') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"

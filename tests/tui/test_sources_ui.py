@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from companion.progress import Position
-from companion.view import View, hidden_sources_line
+from runaway_companion.progress import Position
+from runaway_companion.view import View, hidden_sources_line
 
 from .helpers import plain, until
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from companion.progress import Position, all_positions
-from companion.tui.threads import BAR, BEAT, NOW, OPEN_END, RESOLVED, Axis, timeline
-from companion.view import View
+from runaway_companion.progress import Position, all_positions
+from runaway_companion.tui.threads import BAR, BEAT, NOW, OPEN_END, RESOLVED, Axis, timeline
+from runaway_companion.view import View
 
 from .helpers import screen_text, widget_text
 
@@ -17,7 +17,7 @@ INGRID_AND_AARON = ("killed by Ingrid", "Ingrid killed Aaron", "who killed Aaron
 
 async def _palette_everything(app) -> str:
     """Every palette entry and command the viewer could reach (discovery lists them all)."""
-    from companion.tui.search import CommandsProvider, SearchProvider
+    from runaway_companion.tui.search import CommandsProvider, SearchProvider
 
     out = []
     for cls in (SearchProvider, CommandsProvider):
@@ -84,7 +84,7 @@ async def test_a_card_status_changes_only_at_its_checkpoint(real_pack, make_app)
 
 
 async def test_a_later_alias_is_found_and_shown_only_from_its_checkpoint(real_pack, make_app):
-    from companion.tui.search import search_hits
+    from runaway_companion.tui.search import search_hits
 
     app = make_app(real_pack, "4:end", save=False)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -281,7 +281,7 @@ async def test_the_palette_jumps_to_characters_threads_and_episodes(mini_pack, m
 
 
 async def test_palette_alias_hit_says_who_it_is_now(mini_pack, make_app):
-    from companion.tui.search import entry_help, search_hits
+    from runaway_companion.tui.search import entry_help, search_hits
 
     app = make_app(mini_pack, "3:late")
     async with app.run_test(size=(100, 30)) as pilot:

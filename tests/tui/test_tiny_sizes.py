@@ -35,7 +35,7 @@ async def test_no_terminal_size_crashes_a_screen_or_dialog(real_pack, make_app, 
 
 @pytest.mark.asyncio
 async def test_no_terminal_size_crashes_the_forward_jump_question(real_pack, make_app):
-    from companion.progress import Position
+    from runaway_companion.progress import Position
 
     app = make_app(real_pack, "1:end", save=False)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -10,12 +10,12 @@ import re
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
-from companion.model import Character, Episode, Item, Pack, Relationship, Source, Thread
-from companion.progress import CHECKPOINTS, REVEAL_CHECKPOINTS, Position, one_line
-from companion.safeio import UnsafeFile, read_regular, unsafe_char
+from runaway_companion.model import Character, Episode, Item, Pack, Relationship, Source, Thread
+from runaway_companion.progress import CHECKPOINTS, REVEAL_CHECKPOINTS, Position, one_line
+from runaway_companion.safeio import UnsafeFile, read_regular, unsafe_char
 
 # PyYAML is imported on the first parse, not with this module: a start that finds the pack's
-# parse in companion.parsecache never needs it (~10 ms of every start).
+# parse in runaway_companion.parsecache never needs it (~10 ms of every start).
 yaml: Any = None
 _Loader: Any = None
 
@@ -83,7 +83,7 @@ class _TooBig(Exception):
 
 
 class _UnsafeText(Exception):
-    """A text value holds a character that must never reach a terminal (see companion.safeio)."""
+    """A text value holds a character that must never reach a terminal (see runaway_companion.safeio)."""
 
     def __init__(self, line: int, char: str) -> None:
         super().__init__(char)
@@ -440,7 +440,7 @@ def default_pack_dir() -> Path:
     from importlib.util import find_spec
 
     try:
-        spec = find_spec("companion.packs")
+        spec = find_spec("runaway_companion.packs")
     except (ModuleNotFoundError, ValueError):  # pragma: no cover - plain checkout
         spec = None
     for location in (spec.submodule_search_locations or []) if spec is not None else []:
@@ -465,7 +465,7 @@ _CACHE: dict[tuple[str, tuple[float, ...]], Pack] = {}
 def load_pack(directory: str | Path | None = None, *, parse_cache: bool = True) -> Pack:
     """Load and validate a pack (once per process per unchanged folder). Raises PackError.
 
-    The shipped pack's parse is kept between runs (:mod:`companion.parsecache`) unless
+    The shipped pack's parse is kept between runs (:mod:`runaway_companion.parsecache`) unless
     ``parse_cache`` is False; validation always runs.
     """
     path = Path(directory) if directory is not None else default_pack_dir()
@@ -522,7 +522,7 @@ def _load_uncached(path: Path, cache_key: tuple, cacheable: bool) -> Pack:
                                     "check the file's permissions"))
     docs: dict[str, Any] | None = None
     if cacheable and not problems:
-        from companion import parsecache
+        from runaway_companion import parsecache
 
         key = parsecache.key_of(raws)
         docs = parsecache.read(path.name, key)

@@ -18,11 +18,11 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from companion.progress import CHECKPOINTS, Position
-from companion.tui.base import DetailScroll, RichStatic, SteadyOptionList, ViewPane, set_text, truncate, uncertain, when
+from runaway_companion.progress import CHECKPOINTS, Position
+from runaway_companion.tui.base import DetailScroll, RichStatic, SteadyOptionList, ViewPane, set_text, truncate, uncertain, when
 
 if TYPE_CHECKING:  # pragma: no cover
-    from companion.view import ThreadView, View
+    from runaway_companion.view import ThreadView, View
 
 BAR, BEAT, RESOLVED, OPEN_END, NOW = "━", "●", "✓", "▸", "┆"
 

@@ -1,7 +1,7 @@
 """Pieces shared by the tabs: the pane base class and small text helpers.
 
-Every pane draws itself from a :class:`companion.view.View` handed to it by the app — never from
-the pack — so the one visibility rule in ``companion/view.py`` is the only thing deciding what
+Every pane draws itself from a :class:`runaway_companion.view.View` handed to it by the app — never from
+the pack — so the one visibility rule in ``runaway_companion/view.py`` is the only thing deciding what
 appears on screen.
 """
 from __future__ import annotations
@@ -17,11 +17,11 @@ from textual.strip import Strip
 from textual.visual import RichVisual
 from textual.widgets import OptionList, Static
 
-from companion.model import Item
-from companion.progress import FRIENDLY, Position
+from runaway_companion.model import Item
+from runaway_companion.progress import FRIENDLY, Position
 
 if TYPE_CHECKING:  # pragma: no cover
-    from companion.view import View
+    from runaway_companion.view import View
 
 
 def when(position: Position) -> str:

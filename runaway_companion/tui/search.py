@@ -22,7 +22,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 
 if TYPE_CHECKING:  # pragma: no cover
-    from companion.view import View
+    from runaway_companion.view import View
 
 _WORD = re.compile(r"[\w']+")
 _QUOTES = str.maketrans({'"': " ", "“": " ", "”": " ", "‘": "'", "’": "'"})

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 
-from companion.model import Pack
-from companion.progress import Position, all_positions
-from companion.view import changes
+from runaway_companion.model import Pack
+from runaway_companion.progress import Position, all_positions
+from runaway_companion.view import changes
 
 LABELS = {
     "episode-title": "episode title", "recap": "recap", "character": "NEW CHARACTER",

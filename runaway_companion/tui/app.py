@@ -1,6 +1,6 @@
 """The companion's Textual app: tabs over one View, progress, the palette, themes, screenshots.
 
-The app owns the viewer's position and the :class:`~companion.view.View` built from it; it
+The app owns the viewer's position and the :class:`~runaway_companion.view.View` built from it; it
 rebuilds the View on every position change and hands it to each tab. No widget reads the pack.
 """
 from __future__ import annotations
@@ -20,16 +20,16 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, TabbedContent, TabPane, Tabs
 from textual.widgets._header import HeaderTitle
 
-from companion.model import Pack
-from companion.progress import Position
-from companion.tui.base import ViewPane
-from companion.tui.characters import CharactersPane
-from companion.tui.episodes import EpisodesPane
-from companion.tui.news import NewsPane
-from companion.tui.relationships import RelationshipsPane
-from companion.tui.search import CommandsProvider, SearchProvider
-from companion.tui.threads import ThreadsPane
-from companion.view import Change, View, changes
+from runaway_companion.model import Pack
+from runaway_companion.progress import Position
+from runaway_companion.tui.base import ViewPane
+from runaway_companion.tui.characters import CharactersPane
+from runaway_companion.tui.episodes import EpisodesPane
+from runaway_companion.tui.news import NewsPane
+from runaway_companion.tui.relationships import RelationshipsPane
+from runaway_companion.tui.search import CommandsProvider, SearchProvider
+from runaway_companion.tui.threads import ThreadsPane
+from runaway_companion.view import Change, View, changes
 
 TABS: tuple[tuple[str, str, str], ...] = (
     ("characters", "Characters", "The characters you know at this point, by the name known then"),
@@ -224,7 +224,7 @@ class CompanionApp(App[None]):
 
     def _ask_launch_jump(self, target: Position) -> None:
         """The picker's "Show everything up to …?" for a launch far ahead; no keeps the saved."""
-        from companion.tui.picker import ConfirmScreen, confirm_question
+        from runaway_companion.tui.picker import ConfirmScreen, confirm_question
 
         def answered(yes: bool | None) -> None:
             self.ask_to = None
@@ -377,7 +377,7 @@ class CompanionApp(App[None]):
             self.move_to(self.position.prev())
 
     def action_pick(self) -> None:
-        from companion.tui.picker import PickerScreen
+        from runaway_companion.tui.picker import PickerScreen
 
         first = self.first_run
         self.first_run = False
@@ -393,7 +393,7 @@ class CompanionApp(App[None]):
         if target is None or target == self.position:
             return
         if target.key > self.position.key + 1:
-            from companion.tui.picker import ConfirmScreen, confirm_question
+            from runaway_companion.tui.picker import ConfirmScreen, confirm_question
 
             def answered(yes: bool | None) -> None:
                 if yes:
@@ -431,7 +431,7 @@ class CompanionApp(App[None]):
         # a toast about the old position would now be wrong: it goes in this frame
         self.drop_toast("position")
         # what's new (the "5 New · N" label, the toast) follows just after the frame that shows
-        # the move: working it out (companion.view.changes) is not what the viewer waits for
+        # the move: working it out (runaway_companion.view.changes) is not what the viewer waits for
         if self._move_note is None:
             self.call_after_refresh(self._note_move)
         self._move_note = (old, target, catch_up)
@@ -519,7 +519,7 @@ class CompanionApp(App[None]):
         self._save_scheduled = False
         position, self._unsaved = self._unsaved, None
         if position is not None:
-            from companion import state
+            from runaway_companion import state
 
             warning = state.save_progress(self.pack.id, position, durable=durable)
             if warning:
@@ -550,7 +550,7 @@ class CompanionApp(App[None]):
         self._syncer.submit(self._sync)
 
     def _sync(self) -> None:  # in the fsync thread
-        from companion import state
+        from runaway_companion import state
 
         self._sync_queued = False  # a write after this line queues another sync
         state.sync()
@@ -578,7 +578,7 @@ class CompanionApp(App[None]):
 
     # --- theme --------------------------------------------------------------------------
     def _restore_theme(self) -> None:
-        from companion import state
+        from runaway_companion import state
 
         saved = state.load_setting("theme")
         if saved and saved in self.available_themes:
@@ -588,7 +588,7 @@ class CompanionApp(App[None]):
     def watch_theme(self, theme: str) -> None:
         if not self._theme_restored or not self.save:
             return
-        from companion import state
+        from runaway_companion import state
 
         warning = state.save_setting("theme", theme)
         if warning:
@@ -628,7 +628,7 @@ class CompanionApp(App[None]):
             pane.toggle_cast()  # type: ignore[attr-defined]
 
     def action_help(self) -> None:
-        from companion.tui.help import HelpScreen
+        from runaway_companion.tui.help import HelpScreen
 
         self.push_screen(HelpScreen())
 

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
-from companion.progress import Position, PositionError
+from runaway_companion.progress import Position, PositionError
 
 ENV_VAR = "COMPANION_STATE_DIR"
 FILENAME = "state.json"
@@ -51,7 +51,7 @@ class _Read(NamedTuple):
 
 
 def _read() -> _Read:
-    from companion.safeio import UnsafeFile, read_regular
+    from runaway_companion.safeio import UnsafeFile, read_regular
 
     path = state_path()
     aside = f" (the next save keeps it as {path.name}{DAMAGED_SUFFIX})"

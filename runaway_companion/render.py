@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from companion.view import CharacterView, View
+from runaway_companion.view import CharacterView, View
 
 
 def _header(console: Console, view: View, what: str) -> None:

@@ -1,6 +1,6 @@
 """The validated, immutable model of a pack. Every piece of data carries its reveal point.
 
-Nothing here decides visibility: that is :mod:`companion.view`'s job alone.
+Nothing here decides visibility: that is :mod:`runaway_companion.view`'s job alone.
 """
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from companion.progress import Position
+from runaway_companion.progress import Position
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """The New tab: exactly what became visible between where you were and where you are now.
 
-Built from :func:`companion.view.changes`, which uses the same rule as every other surface.
+Built from :func:`runaway_companion.view.changes`, which uses the same rule as every other surface.
 """
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from companion.tui.base import Deferred, DetailScroll, RichStatic, ViewPane, memo_grid, uncertain
+from runaway_companion.tui.base import Deferred, DetailScroll, RichStatic, ViewPane, memo_grid, uncertain
 
 if TYPE_CHECKING:  # pragma: no cover
-    from companion.progress import Position
-    from companion.view import Change
+    from runaway_companion.progress import Position
+    from runaway_companion.view import Change
 
 TAG = {"episode-title": "Title", "recap": "Recap", "character": "New face", "name": "Name",
        "alias": "Alias", "actor": "Actor", "group": "Group", "role": "Role", "status": "Status",

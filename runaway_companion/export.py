@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from companion.view import View
+from runaway_companion.view import View
 
 
 def to_json_dict(view: View) -> dict:

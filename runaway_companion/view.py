@@ -11,8 +11,8 @@ import gc
 from functools import cached_property, wraps
 from typing import Iterable, NamedTuple
 
-from companion.model import Character, Item, Pack, Relationship, Source, Thread
-from companion.progress import Position
+from runaway_companion.model import Character, Item, Pack, Relationship, Source, Thread
+from runaway_companion.progress import Position
 
 
 def revealed(item: Item | None, position_key: int) -> bool:

@@ -209,7 +209,7 @@ def _child_command(pack_dir: str | None, position=None) -> str:
     server stops its apps itself in any case.
     """
     app = (f"{shlex.quote(sys.executable)} -c "
-           "'import sys; from companion.serve import _app_main; sys.exit(_app_main())'")
+           "'import sys; from runaway_companion.serve import _app_main; sys.exit(_app_main())'")
     if pack_dir:
         app += f" --pack {shlex.quote(str(Path(pack_dir).resolve()))}"
     if position is not None:  # each connection opens there (asking first if far ahead)
@@ -219,7 +219,7 @@ def _child_command(pack_dir: str | None, position=None) -> str:
 
 def _app_main() -> int:
     """One browser connection's app: `companion [--pack DIR] [--episode N --at C]`."""
-    from companion.cli import main
+    from runaway_companion.cli import main
 
     try:
         return main(sys.argv[1:])
@@ -239,7 +239,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, pack_dir: str | None = None
               file=sys.stderr)
         return 1
     # a bad pack is reported here, once, not in every browser that connects
-    from companion.pack import load_pack
+    from runaway_companion.pack import load_pack
 
     load_pack(pack_dir)
     problem = bind_problem(host, port)

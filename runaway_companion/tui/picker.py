@@ -17,10 +17,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from companion.progress import CHECKPOINTS, FRIENDLY, Position
+from runaway_companion.progress import CHECKPOINTS, FRIENDLY, Position
 
 if TYPE_CHECKING:  # pragma: no cover
-    from companion.view import View
+    from runaway_companion.view import View
 
 _UP_TO = {
     "start": "the start of episode {n}",

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from companion.progress import CHECKPOINTS, Position, PositionError, one_line
+from runaway_companion.progress import CHECKPOINTS, Position, PositionError, one_line
 
 EXIT_USAGE = 2
 EXIT_BAD_PACK = 1
@@ -78,7 +78,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The whole command line; with ``only``, just that subcommand among the subcommands."""
     parser = _Parser(prog="companion", description="A spoiler-safe companion for watching Run Away.")
     _position_opts(parser, default=None)
-    from companion import __version__
+    from runaway_companion import __version__
 
     parser.add_argument("--version", action="version", version=f"companion {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
@@ -156,7 +156,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def _load(args):
-    from companion.pack import load_pack
+    from runaway_companion.pack import load_pack
 
     return load_pack(getattr(args, "pack", None))
 
@@ -184,7 +184,7 @@ def _current(args, pack) -> Position:
     override = _override(args, pack)
     if override is not None:
         return override
-    from companion import state
+    from runaway_companion import state
 
     loaded = state.load_progress(pack.id, pack.episode_count)
     _warn(loaded.warning)
@@ -199,7 +199,7 @@ def _console():
 
 
 def cmd_progress(args) -> int:
-    from companion import state
+    from runaway_companion import state
 
     pack = _load(args)
     if args.position is not None:
@@ -248,8 +248,8 @@ def _confirm_forward(old: Position, new: Position) -> bool:
 
 
 def cmd_show(args) -> int:
-    from companion import render
-    from companion.view import View
+    from runaway_companion import render
+    from runaway_companion.view import View
 
     pack = _load(args)
     view = View(pack, _current(args, pack))
@@ -290,8 +290,8 @@ def cmd_show(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from companion.export import to_json, to_markdown
-    from companion.view import View
+    from runaway_companion.export import to_json, to_markdown
+    from runaway_companion.view import View
 
     pack = _load(args)
     view = View(pack, _current(args, pack))
@@ -301,7 +301,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from companion.pack import load_pack
+    from runaway_companion.pack import load_pack
 
     target = args.pack_dir or getattr(args, "pack", None)
     pack = load_pack(target, parse_cache=False)  # the validator always parses afresh
@@ -315,7 +315,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from companion.audit import audit_json, audit_text
+    from runaway_companion.audit import audit_json, audit_text
 
     pack = _load(args)
     limit = _override(args, pack)
@@ -328,10 +328,10 @@ def cmd_audit(args) -> int:
 
 
 def cmd_where(args) -> int:
-    from companion import state
-    from companion.pack import default_pack_dir
+    from runaway_companion import state
+    from runaway_companion.pack import default_pack_dir
 
-    from companion import parsecache
+    from runaway_companion import parsecache
 
     print(f"progress: {state.state_path()}")
     print(f"pack:     {default_pack_dir()}")
@@ -342,9 +342,9 @@ def cmd_where(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from companion.serve import serve
+    from runaway_companion.serve import serve
 
-    from companion.pack import load_pack
+    from runaway_companion.pack import load_pack
 
     position = None
     if getattr(args, "episode", None) is not None or getattr(args, "at", None) is not None:
@@ -354,7 +354,7 @@ def cmd_serve(args) -> int:
 
 
 def launch(args) -> int:
-    from companion import state
+    from runaway_companion import state
 
     pack = _load(args)
     override = _override(args, pack)
@@ -375,7 +375,7 @@ def launch(args) -> int:
     if not sys.stdout.isatty() and not _web_driver():
         raise UsageError("the companion needs a terminal; use 'companion show …' or "
                          "'companion export' in scripts")
-    from companion.tui import CompanionApp
+    from runaway_companion.tui import CompanionApp
 
     # Everything alive now (the pack, every imported module) lives as long as the app: move it
     # out of the cyclic GC's way, so its collections scan only what the UI allocates. (On a
@@ -422,7 +422,7 @@ def _usable_streams() -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from companion.pack import PackError
+    from runaway_companion.pack import PackError
 
     closed = _usable_streams()
     if closed:

@@ -12,11 +12,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from companion.progress import FRIENDLY
-from companion.tui.base import DetailScroll, RichStatic, SteadyOptionList, ViewPane, set_text, uncertain
+from runaway_companion.progress import FRIENDLY
+from runaway_companion.tui.base import DetailScroll, RichStatic, SteadyOptionList, ViewPane, set_text, uncertain
 
 if TYPE_CHECKING:  # pragma: no cover
-    from companion.view import EpisodeView, View
+    from runaway_companion.view import EpisodeView, View
 
 MARK = {"watched": "✓", "current": "▶", "unstarted": " "}
 

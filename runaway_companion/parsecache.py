@@ -2,10 +2,10 @@
 
 Parsing the five YAML files is the largest part of every start (~20 ms, plus ~10 ms to import
 PyYAML). What is cached is only the parser's output — the line-numbered ``YMap``/``YList``
-trees — never a validated or filtered result: :func:`companion.pack.build_pack` validates and
+trees — never a validated or filtered result: :func:`runaway_companion.pack.build_pack` validates and
 builds the model from a cached parse exactly as from a fresh one, on every start.
 
-The cache is keyed by a BLAKE2b hash over the five files' bytes, ``companion/pack.py`` (which holds
+The cache is keyed by a BLAKE2b hash over the five files' bytes, ``runaway_companion/pack.py`` (which holds
 the parser) and PyYAML's version, so an edited pack, a new companion or a new PyYAML is a miss.
 It is JSON (no pickle or marshal: a damaged or hostile file can only be refused), written
 atomically, and any doubt about it — unreadable, damaged, another key, a shape this decoder does
@@ -51,7 +51,7 @@ def cache_path(pack_id: str) -> Path:
 
 def key_of(raws: dict[str, bytes]) -> str:
     """The cache key: the pack's bytes, the parser's source and PyYAML's version."""
-    from companion import pack as pack_module
+    from runaway_companion import pack as pack_module
 
     try:  # hashlib's own blake2b; importing hashlib loads OpenSSL (~3 ms of every start)
         from _blake2 import blake2b
@@ -93,7 +93,7 @@ def read(pack_id: str, key: str) -> dict[str, Any] | None:
     """The cached parse for ``key`` (file name → tree), or None on any doubt."""
     if not enabled():
         return None
-    from companion.safeio import UnsafeFile, read_regular
+    from runaway_companion.safeio import UnsafeFile, read_regular
 
     try:  # (a FIFO or a huge file here is a miss, never a hang)
         raw = read_regular(cache_path(pack_id), MAX_CACHE_BYTES)
@@ -120,7 +120,7 @@ _SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def _decode(node: Any, depth: int) -> Any:
-    from companion.pack import MAX_DEPTH, YList, YMap
+    from runaway_companion.pack import MAX_DEPTH, YList, YMap
 
     def decode(node: Any, depth: int) -> Any:
         if isinstance(node, _SCALARS):
@@ -200,7 +200,7 @@ def write(pack_id: str, key: str, docs: dict[str, Any]) -> None:
 
 
 def _encode(node: Any) -> Any:
-    from companion.pack import YList, YMap
+    from runaway_companion.pack import YList, YMap
 
     if isinstance(node, YMap):
         return {"m": [node.line,

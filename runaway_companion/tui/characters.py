@@ -11,12 +11,12 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from companion.tui.base import NOT_DUE_MARK, DetailScroll, RichStatic, Rows, SteadyOptionList, ViewPane, cite, set_text, uncertain
+from runaway_companion.tui.base import NOT_DUE_MARK, DetailScroll, RichStatic, Rows, SteadyOptionList, ViewPane, cite, set_text, uncertain
 
-from companion.view import hidden_sources_line, source_text
+from runaway_companion.view import hidden_sources_line, source_text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from companion.view import CharacterView, View
+    from runaway_companion.view import CharacterView, View
 
 
 def filter_characters(view: "View", query: str) -> list["CharacterView"]:

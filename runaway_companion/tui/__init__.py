@@ -1,4 +1,4 @@
 """The Textual UI. Import this only to launch the TUI."""
-from companion.tui.app import CompanionApp
+from runaway_companion.tui.app import CompanionApp
 
 __all__ = ["CompanionApp"]

@@ -19,10 +19,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from companion.tui.base import DetailScroll, RichStatic, SteadyOptionList, ViewPane, memo_grid, set_text, truncate, uncertain, when
+from runaway_companion.tui.base import DetailScroll, RichStatic, SteadyOptionList, ViewPane, memo_grid, set_text, truncate, uncertain, when
 
 if TYPE_CHECKING:  # pragma: no cover
-    from companion.view import CharacterView, View
+    from runaway_companion.view import CharacterView, View
 
 
 class Canvas:

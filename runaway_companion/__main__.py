@@ -1,0 +1,3 @@
+from runaway_companion.cli import main
+
+raise SystemExit(main())
