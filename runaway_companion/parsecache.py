@@ -5,8 +5,8 @@ PyYAML). What is cached is only the parser's output — the line-numbered ``YMap
 trees — never a validated or filtered result: :func:`runaway_companion.pack.build_pack` validates and
 builds the model from a cached parse exactly as from a fresh one, on every start.
 
-The cache is keyed by a BLAKE2b hash over the five files' bytes, ``runaway_companion/pack.py`` (which holds
-the parser) and PyYAML's version, so an edited pack, a new companion or a new PyYAML is a miss.
+The cache is keyed by a BLAKE2b hash over the five files' bytes, ``runaway_companion/yamltree.py`` (the
+parser) and PyYAML's version, so an edited pack, a new companion or a new PyYAML is a miss.
 It is JSON (no pickle or marshal: a damaged or hostile file can only be refused), written
 atomically, and any doubt about it — unreadable, damaged, another key, a shape this decoder does
 not expect — is a miss and a fresh parse. Only the shipped pack is cached (one small file); a
@@ -51,7 +51,7 @@ def cache_path(pack_id: str) -> Path:
 
 def key_of(raws: dict[str, bytes]) -> str:
     """The cache key: the pack's bytes, the parser's source and PyYAML's version."""
-    from runaway_companion import pack as pack_module
+    from runaway_companion import yamltree as parser_module
 
     try:  # hashlib's own blake2b; importing hashlib loads OpenSSL (~3 ms of every start)
         from _blake2 import blake2b
@@ -63,7 +63,7 @@ def key_of(raws: dict[str, bytes]) -> str:
         digest.update(f"{name} {len(data)}\n".encode())
         digest.update(data)
     try:
-        digest.update(Path(pack_module.__file__).read_bytes())
+        digest.update(Path(parser_module.__file__).read_bytes())
     except OSError:
         digest.update(b"no parser source")
     digest.update(_yaml_version().encode())
@@ -120,7 +120,7 @@ _SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def _decode(node: Any, depth: int) -> Any:
-    from runaway_companion.pack import MAX_DEPTH, YList, YMap
+    from runaway_companion.yamltree import MAX_DEPTH, YList, YMap
 
     def decode(node: Any, depth: int) -> Any:
         if isinstance(node, _SCALARS):
@@ -200,7 +200,7 @@ def write(pack_id: str, key: str, docs: dict[str, Any]) -> None:
 
 
 def _encode(node: Any) -> Any:
-    from runaway_companion.pack import YList, YMap
+    from runaway_companion.yamltree import YList, YMap
 
     if isinstance(node, YMap):
         return {"m": [node.line,

@@ -65,11 +65,12 @@ def test_scale_measurement_runs(pack_1x):
 
 def test_lifted_limits_are_restored():
     import runaway_companion.pack as pack_module
+    import runaway_companion.yamltree as parser_module
 
-    before = (pack_module.MAX_BYTES, pack_module.MAX_NODES)
+    before = (pack_module.MAX_BYTES, parser_module.MAX_NODES)
     with scale.lifted_limits():
-        assert pack_module.MAX_BYTES > before[0]
-    assert (pack_module.MAX_BYTES, pack_module.MAX_NODES) == before
+        assert pack_module.MAX_BYTES > before[0] and parser_module.MAX_NODES > before[1]
+    assert (pack_module.MAX_BYTES, parser_module.MAX_NODES) == before
 
 
 def test_core_indexes_match_the_plain_definitions(pack_1x):

@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from runaway_companion import pack as pack_module
+from runaway_companion import yamltree
 from runaway_companion import parsecache
 from runaway_companion.pack import FILES, PackError, YList, YMap, load_pack, parse_yaml
 from conftest import run_cli
@@ -90,9 +91,9 @@ def test_a_new_parser_is_a_miss(shipped_copy, monkeypatch):
     _fresh_load()
     raws = {name: (shipped_copy / name).read_bytes() for name in FILES}
     old_key = parsecache.key_of(raws)
-    fake_source = shipped_copy.parent / "pack.py"
+    fake_source = shipped_copy.parent / "yamltree.py"
     fake_source.write_text("# another version of the parser\n")
-    monkeypatch.setattr(pack_module, "__file__", str(fake_source))
+    monkeypatch.setattr(yamltree, "__file__", str(fake_source))
     assert parsecache.key_of(raws) != old_key
     assert parsecache.read("run-away", parsecache.key_of(raws)) is None
 
