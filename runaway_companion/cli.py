@@ -31,12 +31,25 @@ def _episode(text: str) -> int:
     return value
 
 
+class _ClockTime(str):
+    """``--at 34:10``: a playback time, turned into a checkpoint once the episode is known."""
+
+
 def _checkpoint(text: str) -> str:
     word = text.strip().lower()
-    if word not in CHECKPOINTS:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a checkpoint — use one of {', '.join(CHECKPOINTS)}")
-    return word
+    if word in CHECKPOINTS:
+        return word
+    from runaway_companion.clock import ClockError, looks_like_time, parse_duration
+
+    if looks_like_time(word):
+        try:
+            parse_duration(word)
+        except ClockError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        return _ClockTime(word)
+    raise argparse.ArgumentTypeError(
+        f"'{text}' is not a checkpoint — use one of {', '.join(CHECKPOINTS)}, "
+        "or a playback time such as 34:10")
 
 
 def _position_opts(parser: argparse.ArgumentParser, default=argparse.SUPPRESS) -> None:
@@ -48,8 +61,9 @@ def _position_opts(parser: argparse.ArgumentParser, default=argparse.SUPPRESS) -
                         help="the episode you are watching or about to watch (1..N); alone it "
                              "means its start, so it shows nothing of that episode")
     parser.add_argument("--at", type=_checkpoint, metavar="CHECKPOINT", default=default,
-                        help="how far into that episode: start | early | mid | late | end "
-                             "(default: start)")
+                        help="how far into that episode: start | early | mid | late | end, or "
+                             "the time on your player (34:10, 34m), rounded down to a "
+                             "checkpoint (default: start)")
 
 
 _VALUE_OPTIONS = ("--pack", "--episode", "-e", "--at")
@@ -91,7 +105,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             "progress", parents=[common], help="print or set saved progress (e.g. 6:late)",
             description="Print your saved progress, or set it to N[:CHECKPOINT]. Moving it "
                         "forward by more than one checkpoint asks first in a terminal.")
-        p.add_argument("position", nargs="?", metavar="N[:CHECKPOINT]")
+        p.add_argument("position", nargs="?", metavar="N[:CHECKPOINT]",
+                       help="e.g. 6:late, or 6@34:10 for the time on your player (rounded down)")
         p.add_argument("--yes", "-y", action="store_true",
                        help="move forward without asking")
 
@@ -167,12 +182,28 @@ def _override(args, pack) -> Position | None:
         if at is not None:
             raise UsageError("--at needs --episode (e.g. --episode 6 --at late)")
         return None
-    position = Position(episode, at or "start")
     try:
-        position.check_within(pack.episode_count)
+        Position(episode).check_within(pack.episode_count)
     except PositionError as exc:
         raise UsageError(f"{exc}") from None
-    return position
+    if isinstance(at, _ClockTime):
+        return _by_the_clock(args, pack, episode, at)
+    return Position(episode, at or "start")
+
+
+def _by_the_clock(args, pack, episode: int, time: str) -> Position:
+    """``--episode 6 --at 34:10``: the checkpoint safely behind that time (see clock.py); what
+    it became is said on stderr (and, for the TUI, kept in ``args.clock_note``)."""
+    from runaway_companion.clock import ClockError, position_at
+
+    runtime = next((e.runtime_s for e in pack.episodes if e.number == episode), None)
+    try:
+        reading = position_at(episode, time, runtime)
+    except ClockError as exc:
+        raise UsageError(str(exc)) from None
+    args.clock_note = reading.explain()
+    print(f"companion: {args.clock_note}", file=sys.stderr)
+    return reading.position
 
 
 def _warn(message: str | None) -> None:
@@ -205,9 +236,16 @@ def cmd_progress(args) -> int:
     if args.position is not None:
         if getattr(args, "episode", None) is not None:
             raise UsageError("give the position either as N[:CHECKPOINT] or with --episode, not both")
+        episode_text, sep, after = args.position.strip().partition("@")
+        clock_time = _clock_time(after) if sep else None
         try:
-            position = Position.parse(args.position)
-            position.check_within(pack.episode_count)
+            if clock_time is not None:
+                position = Position.parse(episode_text)
+                position.check_within(pack.episode_count)
+                position = _by_the_clock(args, pack, position.episode, clock_time)
+            else:
+                position = Position.parse(args.position)
+                position.check_within(pack.episode_count)
         except PositionError as exc:
             raise UsageError(str(exc)) from None
     else:
@@ -231,6 +269,13 @@ def cmd_progress(args) -> int:
     suffix = "" if loaded.saved else " — nothing saved yet"
     print(f"{loaded.position} ({loaded.position.describe()}){suffix}")
     return 0
+
+
+def _clock_time(text: str) -> str | None:
+    """The time in ``6@34:10`` (None when what follows '@' is a checkpoint, as in ``6@late``)."""
+    from runaway_companion.clock import looks_like_time
+
+    return text.strip() if looks_like_time(text) else None
 
 
 def _confirm_forward(old: Position, new: Position) -> bool:
@@ -370,6 +415,7 @@ def launch(args) -> int:
             notices.append(state.save_progress(pack.id, position))
     for notice in notices:
         _warn(notice)
+    notices.append(getattr(args, "clock_note", None))  # said on stderr when the time was read
     if sys.__stderr__ is None and not _web_driver():  # Textual draws on it: `2>&-` would hang
         raise UsageError("the companion draws on standard error, which is closed")
     if not sys.stdout.isatty() and not _web_driver():

@@ -84,13 +84,15 @@ class Reading(NamedTuple):
     runtime_known: bool
 
     def explain(self) -> str:
-        """One line, e.g. ``34:10 into episode 6 → about a quarter in (6:early; approximate…)``."""
+        """One line, e.g. ``34:10 into episode 6 → 6:early (about a quarter in); approximate…``."""
         shown = format_duration(self.seconds)
-        basis = (f"of about {format_duration(self.runtime_s)}" if self.runtime_known
-                 else f"runtime unknown, counted against {self.runtime_s // 60} minutes")
-        return (f"{shown} into episode {self.position.episode} → "
-                f"{FRIENDLY[self.position.checkpoint]} ({self.position}; approximate: {basis}, "
-                f"rounded down)")
+        basis = (f"episode {self.position.episode} runs about {format_duration(self.runtime_s)}"
+                 if self.runtime_known else
+                 f"its runtime is unknown, so counted against {self.runtime_s // 60} minutes")
+        where = ("nothing of it shown yet" if self.position.checkpoint == "start"
+                 else FRIENDLY[self.position.checkpoint])
+        return (f"{shown} into episode {self.position.episode} → {self.position} ({where}); "
+                f"approximate: {basis}, and a checkpoint counts only once you are safely past it")
 
 
 def checkpoint_at(fraction: float) -> str:

@@ -31,6 +31,7 @@ class Episode(NamedTuple):
     number: int
     title: Item | None  # dated at (number, early): visible once the episode is started
     recap: tuple[Item, ...]
+    runtime_s: int | None = None  # optional, for turning a playback time into a checkpoint
 
 
 class Character(NamedTuple):

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from runaway_companion.clock import ClockError, parse_runtime
 from runaway_companion.model import Character, Episode, Item, Pack, Relationship, Source, Thread
 from runaway_companion.packcheck import (FILES, ID_RE, MAX_EPISODES, Ctx, as_list, check_keys,
                                          close_matches, dated_item, dated_items, is_map,
@@ -64,7 +65,7 @@ def _show(ctx: Ctx, docs: dict[str, Any], pack_dir: Path) -> tuple[str, str, lis
             where = f"episode[{i + 1}]"
             if not is_map(ctx, show_file, ep, line, where):
                 continue
-            check_keys(ctx, show_file, ep, where, ("number",), ("title", "recap"))
+            check_keys(ctx, show_file, ep, where, ("number",), ("title", "recap", "runtime"))
             number = ep.get("number")
             if isinstance(number, bool) or not isinstance(number, int) or number < 1:
                 if "number" in ep:
@@ -107,7 +108,15 @@ def _show(ctx: Ctx, docs: dict[str, Any], pack_dir: Path) -> tuple[str, str, lis
                         ctx.add(show_file, bline, f"{bwhere}: recap out of order — {item.at} "
                                 f"after {recap[-1].at}", "list recap beats in order")
                     recap.append(item)
-            episodes.append(Episode(number, ep_title, tuple(recap)))
+            runtime = None
+            if ep.get("runtime") is not None:
+                try:
+                    runtime = parse_runtime(ep["runtime"])
+                except ClockError:
+                    ctx.add(show_file, ep.line_of("runtime"), f"{where}: runtime "
+                            f"{ep['runtime']!r} is not a duration of up to a day",
+                            "write whole minutes (runtime: 50) or h:mm:ss (runtime: \"0:50:00\")")
+            episodes.append(Episode(number, ep_title, tuple(recap), runtime))
         if seen and sorted(seen) != list(range(1, max(seen) + 1)):
             missing = sorted(set(range(1, max(seen) + 1)) - seen)
             ctx.add(show_file, raw_eps.line, f"episodes are not numbered 1..{max(seen)} "
