@@ -64,9 +64,15 @@ def _position_opts(parser: argparse.ArgumentParser, default=argparse.SUPPRESS) -
                         help="how far into that episode: start | early | mid | late | end, or "
                              "the time on your player (34:10, 34m), rounded down to a "
                              "checkpoint (default: start)")
+    parser.add_argument("--profile", metavar="NAME", default=default,
+                        help="whose progress: each person in the household keeps their own "
+                             "(default: $COMPANION_PROFILE, else 'default')")
+    parser.add_argument("--together", metavar="A,B", default=default,
+                        help="watch together: show what the earliest of these profiles has "
+                             "reached, and move everyone behind forward together")
 
 
-_VALUE_OPTIONS = ("--pack", "--episode", "-e", "--at")
+_VALUE_OPTIONS = ("--pack", "--episode", "-e", "--at", "--profile", "--together")
 
 
 def _command_of(argv: Sequence[str]) -> str | None:
@@ -145,6 +151,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         a.add_argument("--spoilers", action="store_true",
                        help="audit the whole show (prints every reveal of every episode)")
 
+    if only in (None, 'profiles'):
+        sub.add_parser("profiles", parents=[common], help="everyone's saved progress (* = yours)",
+                       description="List each profile in this household with its saved "
+                                   "progress; * marks the one in use (--profile, "
+                                   "$COMPANION_PROFILE).")
+
     if only in (None, 'where'):
         sub.add_parser("where", help="print where progress and the shipped pack live")
 
@@ -211,7 +223,31 @@ def _warn(message: str | None) -> None:
         print(f"companion: warning: {one_line(message)}", file=sys.stderr)
 
 
+def _together(args, pack):
+    """The household of ``--together A,B`` (None without it), its warnings said on stderr."""
+    text = getattr(args, "together", None)
+    if text is None:
+        return None
+    from runaway_companion import together
+
+    try:
+        names = together.parse_names(text)
+    except together.TogetherError as exc:
+        raise UsageError(str(exc)) from None
+    household, warnings = together.load(names, pack.id, pack.episode_count)
+    for warning in warnings:
+        _warn(warning)
+    return household
+
+
 def _current(args, pack) -> Position:
+    household = _together(args, pack)
+    if household is not None:
+        if getattr(args, "episode", None) is not None:
+            raise UsageError("give either --together or --episode: together, the companion shows "
+                             "what everyone has reached")
+        print(f"companion: {household.describe()}", file=sys.stderr)
+        return household.position
     override = _override(args, pack)
     if override is not None:
         return override
@@ -233,21 +269,12 @@ def cmd_progress(args) -> int:
     from runaway_companion import state
 
     pack = _load(args)
+    if getattr(args, "together", None) is not None:
+        return _progress_together(args, pack)
     if args.position is not None:
         if getattr(args, "episode", None) is not None:
             raise UsageError("give the position either as N[:CHECKPOINT] or with --episode, not both")
-        episode_text, sep, after = args.position.strip().partition("@")
-        clock_time = _clock_time(after) if sep else None
-        try:
-            if clock_time is not None:
-                position = Position.parse(episode_text)
-                position.check_within(pack.episode_count)
-                position = _by_the_clock(args, pack, position.episode, clock_time)
-            else:
-                position = Position.parse(args.position)
-                position.check_within(pack.episode_count)
-        except PositionError as exc:
-            raise UsageError(str(exc)) from None
+        position = _asked_position(args, pack)
     else:
         position = _override(args, pack)
     if position is not None:
@@ -268,6 +295,49 @@ def cmd_progress(args) -> int:
     _warn(loaded.warning)
     suffix = "" if loaded.saved else " — nothing saved yet"
     print(f"{loaded.position} ({loaded.position.describe()}){suffix}")
+    return 0
+
+
+def _asked_position(args, pack) -> Position:
+    """``progress 6:late`` / ``6@34:10``: the position asked for, checked against the pack."""
+    episode_text, sep, after = args.position.strip().partition("@")
+    clock_time = _clock_time(after) if sep else None
+    try:
+        if clock_time is not None:
+            position = Position.parse(episode_text)
+            position.check_within(pack.episode_count)
+            return _by_the_clock(args, pack, position.episode, clock_time)
+        position = Position.parse(args.position)
+        position.check_within(pack.episode_count)
+        return position
+    except PositionError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _progress_together(args, pack) -> int:
+    """``progress --together a,b``: everyone's place; with a position, everyone behind it
+    moves up to it (nobody moves back; a jump past the earliest asks first)."""
+    household = _together(args, pack)
+    if args.position is None and getattr(args, "episode", None) is None:
+        print(household.describe())
+        return 0
+    if args.position is not None and getattr(args, "episode", None) is not None:
+        raise UsageError("give the position either as N[:CHECKPOINT] or with --episode, not both")
+    position = _asked_position(args, pack) if args.position is not None else _override(args, pack)
+    if position.key > household.position.key + 1 and not args.yes \
+            and not _confirm_forward(household.position, position):
+        print("companion: kept everyone's saved progress (not moved)", file=sys.stderr)
+        return 1
+    from runaway_companion import together
+
+    moved_household, moved = household.moved_to(position)
+    failed = together.save(moved_household, pack.id, moved)
+    if failed:
+        print(f"companion: error: {one_line(failed)}", file=sys.stderr)
+        return 1
+    who = ", ".join(moved) if moved else "nobody (everyone is there already)"
+    print(f"Progress saved together: {position} — moved {who}")
+    print(moved_household.describe())
     return 0
 
 
@@ -402,6 +472,9 @@ def launch(args) -> int:
     from runaway_companion import state
 
     pack = _load(args)
+    if getattr(args, "together", None) is not None:
+        raise UsageError("--together works with 'show', 'export' and 'progress' for now; "
+                         "the TUI opens one profile (--profile NAME)")
     override = _override(args, pack)
     loaded = state.load_progress(pack.id, pack.episode_count)
     notices = [loaded.warning]  # said on stderr now, and in the app as a toast
@@ -438,13 +511,44 @@ def launch(args) -> int:
     return app.return_code or 0
 
 
+def _use_profile(args) -> None:
+    """``--profile NAME``: checked, then set for this process and any it starts (serve's apps)."""
+    import os
+
+    from runaway_companion import state
+
+    name = getattr(args, "profile", None)
+    if name is not None and getattr(args, "together", None) is not None:
+        raise UsageError("give either --profile or --together, not both")
+    try:
+        if name is not None:
+            os.environ[state.PROFILE_ENV] = state.check_profile(name)
+        state.current_profile()  # a bad $COMPANION_PROFILE is one line too
+    except state.ProfileError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_profiles(args) -> int:
+    from runaway_companion import state
+
+    pack = _load(args)
+    current = state.current_profile()
+    for name in state.profiles():
+        loaded = state.load_progress(pack.id, pack.episode_count, profile=name)
+        where = (f"{loaded.position} ({loaded.position.describe()})" if loaded.saved
+                 else "nothing saved yet")
+        mark = "*" if name == current else " "
+        print(f"{mark} {name:<12} {where}")
+    return 0
+
+
 def _web_driver() -> bool:
     import os
 
     return bool(os.environ.get("TEXTUAL_DRIVER"))
 
 
-COMMANDS = {"progress": cmd_progress, "show": cmd_show, "export": cmd_export,
+COMMANDS = {"progress": cmd_progress, "profiles": cmd_profiles, "show": cmd_show, "export": cmd_export,
             "validate": cmd_validate, "audit": cmd_audit, "where": cmd_where, "serve": cmd_serve}
 
 
@@ -477,6 +581,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         argv = sys.argv[1:] if argv is None else list(argv)
         args = build_parser(_command_of(argv)).parse_args(argv)
+        _use_profile(args)
         handler = COMMANDS.get(args.command or "", launch)
         return handler(args)
     except UsageError as exc:

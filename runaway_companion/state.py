@@ -31,8 +31,53 @@ def state_dir() -> Path:
     return Path(user_state_dir("companion", appauthor=False))
 
 
+PROFILE_ENV = "COMPANION_PROFILE"
+DEFAULT_PROFILE = "default"
+PROFILES_DIR = "profiles"  # state_dir()/profiles/NAME.json; the default profile keeps state.json
+_PROFILE_RE = __import__("re").compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+
+
+class ProfileError(ValueError):
+    """A profile name that is not a plain name (no paths, no dots, 32 characters at most)."""
+
+
+def check_profile(name: str) -> str:
+    """The profile name, lowercased, or ProfileError: letters, digits, '-' and '_' only, so a
+    name can never reach outside the state folder ("../x", "a/b", ".", "") ."""
+    cleaned = str(name).strip().lower()
+    if not (cleaned.isascii() and _PROFILE_RE.match(cleaned)):
+        from runaway_companion.progress import one_line
+
+        raise ProfileError(f"'{one_line(str(name))[:40]}' is not a profile name — use up to 32 "
+                           "letters, digits, '-' or '_', e.g. ana")
+    return cleaned
+
+
+def current_profile() -> str:
+    """The profile in use: ``--profile`` (which sets the variable) or $COMPANION_PROFILE."""
+    return check_profile(os.environ.get(PROFILE_ENV) or DEFAULT_PROFILE)
+
+
+def profile_path(name: str) -> Path:
+    name = check_profile(name)
+    if name == DEFAULT_PROFILE:
+        return state_dir() / FILENAME  # unchanged from before profiles: nothing to migrate
+    return state_dir() / PROFILES_DIR / f"{name}.json"
+
+
 def state_path() -> Path:
-    return state_dir() / FILENAME
+    return profile_path(current_profile())
+
+
+def profiles() -> list[str]:
+    """Every profile with a saved file, the default first (listed even when nothing is saved)."""
+    names = [DEFAULT_PROFILE]
+    try:
+        found = sorted(p.stem for p in (state_dir() / PROFILES_DIR).glob("*.json"))
+    except OSError:
+        found = []
+    names += [n for n in found if _PROFILE_RE.match(n) and n != DEFAULT_PROFILE]
+    return names
 
 
 class Loaded(NamedTuple):
@@ -50,10 +95,10 @@ class _Read(NamedTuple):
     on_save: str = "write"
 
 
-def _read() -> _Read:
+def _read(path: Path | None = None) -> _Read:
     from runaway_companion.safeio import UnsafeFile, read_regular
 
-    path = state_path()
+    path = state_path() if path is None else path
     aside = f" (the next save keeps it as {path.name}{DAMAGED_SUFFIX})"
     try:  # a regular file only, size-checked first, never a blocking open (a FIFO would hang)
         raw = read_regular(path, MAX_STATE_BYTES)
@@ -85,13 +130,15 @@ def _read() -> _Read:
     return _Read(data)
 
 
-def load_progress(show_id: str, episodes: int | None = None) -> Loaded:
-    data, warning, _on_save = _read()
+def load_progress(show_id: str, episodes: int | None = None, profile: str | None = None) -> Loaded:
+    """The saved position in ``show_id`` (of ``profile``; default: the profile in use)."""
+    path = profile_path(profile) if profile is not None else state_path()
+    data, warning, _on_save = _read(path)
     if warning:
         return Loaded(START, False, warning)
     progress = data.get("progress", {})
     if not isinstance(progress, dict):
-        return Loaded(START, False, f"saved progress at {state_path()} is not in the expected shape; "
+        return Loaded(START, False, f"saved progress at {path} is not in the expected shape; "
                                     "starting from episode 1")
     if show_id not in progress:
         return Loaded(START, False, None)
@@ -108,14 +155,14 @@ def load_progress(show_id: str, episodes: int | None = None) -> Loaded:
     return Loaded(position, True, None)
 
 
-def _write(data: dict, durable: bool = True) -> str | None:
+def _write(data: dict, durable: bool = True, path: Path | None = None) -> str | None:
     """Atomic write: a temp file in the same folder, then os.replace. Returns a warning or None.
 
     ``durable``: fsync the data before the rename (the default). The TUI writes with
     ``durable=False`` on its event loop and calls :func:`sync` from a background thread just
     after, so a key press never waits for the disk; readers still only ever see a whole file.
     """
-    path = state_path()
+    path = state_path() if path is None else path
     tmp_name = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -142,7 +189,7 @@ def _write(data: dict, durable: bool = True) -> str | None:
 
 
 @contextmanager
-def _locked():
+def _locked(path: Path | None = None):
     """Hold an exclusive lock on the state folder while reading, changing and rewriting the
     file, so two processes (two browser tabs of ``companion serve``, a CLI and the TUI) never
     lose each other's change. (The folder, not the file: the file is replaced on every save.)
@@ -153,7 +200,7 @@ def _locked():
     except ImportError:  # pragma: no cover - Windows
         yield
         return
-    folder = state_path().parent
+    folder = (state_path() if path is None else path).parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
@@ -170,10 +217,10 @@ def _locked():
         os.close(fd)  # closing releases the lock
 
 
-def _update(mutate, durable: bool = True) -> str | None:
-    with _locked():
-        data, _warning, on_save = _read()
-        path = state_path()
+def _update(mutate, durable: bool = True, path: Path | None = None) -> str | None:
+    path = state_path() if path is None else path
+    with _locked(path):
+        data, _warning, on_save = _read(path)
         if on_save == "leave":
             return (f"could not save progress: {path} could not be read, so it was left as it "
                     "is (move it away or fix its permissions)")
@@ -187,15 +234,18 @@ def _update(mutate, durable: bool = True) -> str | None:
             data["progress"] = {}
         data["version"] = 1
         mutate(data)
-        return _write(data, durable)
+        return _write(data, durable, path)
 
 
-def save_progress(show_id: str, position: Position, durable: bool = True) -> str | None:
+def save_progress(show_id: str, position: Position, durable: bool = True,
+                  profile: str | None = None) -> str | None:
     """Save; returns a warning line if it could not be saved (never raises for I/O).
 
     ``durable=False``: don't wait for the disk (see :func:`_write`); call :func:`sync` after.
+    ``profile``: another profile's file than the one in use (watching together).
     """
-    return _update(lambda d: d["progress"].__setitem__(show_id, str(position)), durable)
+    path = profile_path(profile) if profile is not None else None
+    return _update(lambda d: d["progress"].__setitem__(show_id, str(position)), durable, path)
 
 
 def sync() -> None:
