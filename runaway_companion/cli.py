@@ -261,8 +261,15 @@ def _current(args, pack) -> Position:
 def _console():
     from rich.console import Console
 
+    class _PipedConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # `companion show … | head`: the reader had enough — not a failure (Rich's own
+            # handler exits 1); main() answers BrokenPipeError with exit 0
+            self.quiet = True
+            raise BrokenPipeError
+
     # pack text is data, never Rich markup or :emoji: codes ("[bold]" in a name prints as is)
-    return Console(highlight=False, soft_wrap=False, markup=False, emoji=False)
+    return _PipedConsole(highlight=False, soft_wrap=False, markup=False, emoji=False)
 
 
 def cmd_progress(args) -> int:
@@ -412,6 +419,7 @@ def cmd_export(args) -> int:
     view = View(pack, _current(args, pack))
     out = to_json(view) if args.format == "json" else to_markdown(view)
     sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    sys.stdout.flush()  # a closed pipe or a full disk fails here, inside main(), not at exit
     return 0
 
 
@@ -571,6 +579,18 @@ def _usable_streams() -> str | None:
     return None
 
 
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so the flush at exit has nowhere to fail."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from runaway_companion.pack import PackError
 
@@ -583,7 +603,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser(_command_of(argv)).parse_args(argv)
         _use_profile(args)
         handler = COMMANDS.get(args.command or "", launch)
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # a closed pipe fails here, where it is handled, not at exit
+        return code
     except UsageError as exc:
         print(f"companion: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
@@ -598,11 +620,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        try:
-            sys.stdout = open(__import__("os").devnull, "w")
-        except OSError:
-            pass
+    except BrokenPipeError:  # `| head`: the reader had enough; what is left goes nowhere
+        _quiet_stdout()
         return 0
     except OSError as exc:  # writing the output failed: a full disk (/dev/full), a closed pipe…
         try:
