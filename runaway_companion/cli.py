@@ -23,11 +23,14 @@ class _Parser(argparse.ArgumentParser):
 
 def _episode(text: str) -> int:
     try:
+        if not text.strip().isascii():  # int() takes any script's digits ("٣"): not we
+            raise ValueError
         value = int(text)
+        Position(value)  # one wording for a bad episode, however it was given
     except ValueError:
-        raise argparse.ArgumentTypeError(f"episode must be a whole number, not '{text}'") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"episode must be 1 or more, not {value}")
+        shown = text.strip() if text.strip().lstrip("-").isdigit() else repr(one_line(text))
+        raise argparse.ArgumentTypeError(
+            f"episode must be a whole number from 1, not {shown}") from None
     return value
 
 
