@@ -133,6 +133,14 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     if only in (None, 'where'):
         sub.add_parser("where", help="print where progress and the shipped pack live")
 
+    if only in (None, 'new-pack'):
+        n = sub.add_parser(
+            "new-pack", help="for pack authors: start a pack in a new folder",
+            description="Write a pack to start from into DIR (a new or empty folder): the made-up "
+                        "example show, each file's comments explaining its format, and the JSON "
+                        "Schemas beside it for an editor. It validates as written.")
+        n.add_argument("dir", metavar="DIR", help="a new or empty folder")
+
     if only in (None, 'schema'):
         sc = sub.add_parser(
             "schema", help="for pack authors: the pack files' JSON Schemas, for editors",
@@ -354,6 +362,32 @@ def cmd_where(args) -> int:
     return 0
 
 
+def cmd_new_pack(args) -> int:
+    from runaway_companion.pack import shipped_text
+    from runaway_companion.packcheck import FILES
+    from runaway_companion.scaffold import folder_problem, scaffold
+    from runaway_companion.schemas import SCHEMAS, schema_text
+
+    target = Path(args.dir)
+    problem = folder_problem(target)
+    if problem:
+        print(f"companion: error: {one_line(problem)}", file=sys.stderr)
+        return 1
+    files = scaffold({name: shipped_text("example", name) for name in FILES},
+                     target.absolute().name, {name: schema_text(name) for name in SCHEMAS})
+    for relative, text in files.items():
+        failed = _write_atomic(target / relative, text)
+        if failed:
+            print(f"companion: error: {failed}", file=sys.stderr)
+            return 1
+    shown = one_line(str(target))
+    print(f"wrote a new pack in {shown}: the made-up example show, each file's comments "
+          "explaining its format")
+    print(f"next: make it yours, check it with 'companion validate {shown}', open it with "
+          f"'companion --pack {shown}'")
+    return 0
+
+
 def cmd_schema(args) -> int:
     import json
 
@@ -470,7 +504,7 @@ def _web_driver() -> bool:
 
 COMMANDS = {"progress": cmd_progress, "show": cmd_show, "export": cmd_export,
             "validate": cmd_validate, "audit": cmd_audit, "where": cmd_where, "serve": cmd_serve,
-            "schema": cmd_schema}
+            "schema": cmd_schema, "new-pack": cmd_new_pack}
 
 
 def _usable_streams() -> str | None:

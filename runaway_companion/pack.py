@@ -18,7 +18,8 @@ from runaway_companion.yamltree import (MAX_BYTES, MAX_DEPTH, MAX_NODES, PackErr
                                         YList, YMap, parse_yaml)
 
 __all__ = ["FILES", "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "PackError", "Problem", "YList", "YMap",
-           "build_pack", "default_pack_dir", "load_pack", "parse_yaml", "shipped_pack", "validate"]
+           "build_pack", "default_pack_dir", "load_pack", "parse_yaml", "shipped_pack",
+           "shipped_text", "validate"]
 
 
 def default_pack_dir() -> Path:
@@ -81,6 +82,17 @@ def shipped_pack(name: str) -> Path | None:
     if zipped is not None:
         return candidate if (zipped / "show.yaml").is_file() else None
     return candidate if (candidate / "show.yaml").is_file() else None
+
+
+def shipped_text(pack: str, name: str) -> str:
+    """One file of a shipped pack (``shipped_text("example", "show.yaml")``), on disk or inside
+    an archive. Raises FileNotFoundError if there is no such pack or file."""
+    folder = shipped_pack(pack)
+    if folder is None or name not in FILES:
+        raise FileNotFoundError(f"no shipped pack file {pack}/{name}")
+    zipped = _in_archive(folder)
+    source = zipped / name if zipped is not None else folder / name
+    return source.read_text(encoding="utf-8")
 
 
 _CACHE: dict[tuple[str, tuple[float, ...]], Pack] = {}

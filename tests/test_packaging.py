@@ -163,6 +163,11 @@ def test_the_cli_runs_from_a_zipapp_with_its_shipped_packs(tmp_path):
     assert (validate.returncode, validate.stdout.strip()) == (0, "ok"), validate.stderr
     where = _run_zip(app, "where", home=home)
     assert str(app) in where.stdout, where.stdout  # the pack is found inside the archive
+    # the scaffold and the schemas are read from inside the archive too
+    made = _run_zip(app, "new-pack", str(home / "new"), home=home)
+    assert made.returncode == 0, made.stderr
+    assert _run_zip(app, "validate", str(home / "new"), home=home).stdout.strip() == "ok"
+    assert (home / "new" / "schemas" / "show.schema.json").is_file()
     # a pack name that is not shipped is still one line, exit 1, from a zip too
     missing = _run_zip(app, "--pack", "nothing-here", "show", "characters", home=home)
     assert missing.returncode == 1 and "pack folder not found" in missing.stderr
