@@ -163,6 +163,27 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     if only in (None, 'where'):
         sub.add_parser("where", help="print where progress and the shipped pack live")
 
+    if only in (None, 'new-pack'):
+        n = sub.add_parser(
+            "new-pack", help="for pack authors: start a pack in a new folder",
+            description="Write a pack to start from into DIR (a new or empty folder): the made-up "
+                        "example show, each file's comments explaining its format, and the JSON "
+                        "Schemas beside it for an editor. It validates as written.")
+        n.add_argument("dir", metavar="DIR", help="a new or empty folder")
+
+    if only in (None, 'schema'):
+        sc = sub.add_parser(
+            "schema", help="for pack authors: the pack files' JSON Schemas, for editors",
+            description="Print the JSON Schema (draft-07) of one pack file, or of all five as one "
+                        "JSON object; --write DIR writes them as DIR/<file>.schema.json. Start a "
+                        "YAML file with '# yaml-language-server: $schema=PATH' and an editor "
+                        "completes its keys and flags a bad reveal point as you type "
+                        "('companion validate' stays the authority).")
+        sc.add_argument("file", nargs="?", metavar="FILE",
+                        help="show.yaml, characters.yaml, relationships.yaml, threads.yaml or "
+                             "sources.yaml (default: all five)")
+        sc.add_argument("--write", metavar="DIR", help="write the schema files into DIR")
+
     if only in (None, 'serve'):
         s = sub.add_parser("serve", help="serve the companion to a browser (textual-serve)",
                            description="Serve the same companion to a web browser. Every connection "
@@ -467,6 +488,89 @@ def cmd_where(args) -> int:
     return 0
 
 
+def cmd_new_pack(args) -> int:
+    from runaway_companion.pack import shipped_text
+    from runaway_companion.packcheck import FILES
+    from runaway_companion.scaffold import folder_problem, scaffold
+    from runaway_companion.schemas import SCHEMAS, schema_text
+
+    target = Path(args.dir)
+    problem = folder_problem(target)
+    if problem:
+        print(f"companion: error: {one_line(problem)}", file=sys.stderr)
+        return 1
+    files = scaffold({name: shipped_text("example", name) for name in FILES},
+                     target.absolute().name, {name: schema_text(name) for name in SCHEMAS})
+    for relative, text in files.items():
+        failed = _write_atomic(target / relative, text)
+        if failed:
+            print(f"companion: error: {failed}", file=sys.stderr)
+            return 1
+    shown = one_line(str(target))
+    print(f"wrote a new pack in {shown}: the made-up example show, each file's comments "
+          "explaining its format")
+    print(f"next: make it yours, check it with 'companion validate {shown}', open it with "
+          f"'companion --pack {shown}'")
+    return 0
+
+
+def cmd_schema(args) -> int:
+    import json
+
+    from runaway_companion.schemas import SCHEMAS, modeline, schema_text
+
+    chosen = list(SCHEMAS)
+    if args.file is not None:
+        name = args.file if args.file.endswith(".yaml") else f"{args.file}.yaml"
+        if name not in SCHEMAS:
+            raise UsageError(f"'{args.file}' is not a pack file — use one of {', '.join(SCHEMAS)}")
+        chosen = [name]
+    if args.write is None:
+        if len(chosen) == 1:
+            text = schema_text(chosen[0])
+        else:
+            text = json.dumps({name: json.loads(schema_text(name)) for name in chosen},
+                              indent=2, ensure_ascii=False) + "\n"
+        sys.stdout.write(text)
+        return 0
+    folder = Path(args.write)
+    for name in chosen:
+        target = folder / SCHEMAS[name]
+        failed = _write_atomic(target, schema_text(name))
+        if failed:
+            print(f"companion: error: {failed}", file=sys.stderr)
+            return 1
+        print(f"wrote {target}")
+    first = folder / SCHEMAS[chosen[0]]
+    print(f"start each pack file with its schema's line, e.g. {chosen[0]}: {modeline(str(first))}")
+    return 0
+
+
+def _write_atomic(target: Path, text: str) -> str | None:
+    """Write ``text`` to ``target`` whole or not at all (a temp file, then os.replace); the
+    folder is made if needed. Returns one line saying what failed, or None."""
+    import os
+    import tempfile
+
+    tmp = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as exc:
+        return f"could not write {one_line(str(target))[:300]} ({exc.strerror or exc})"
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+    return None
+
+
 def cmd_serve(args) -> int:
     from runaway_companion.serve import serve
 
@@ -559,8 +663,9 @@ def _web_driver() -> bool:
     return bool(os.environ.get("TEXTUAL_DRIVER"))
 
 
-COMMANDS = {"progress": cmd_progress, "profiles": cmd_profiles, "show": cmd_show, "export": cmd_export,
-            "validate": cmd_validate, "audit": cmd_audit, "where": cmd_where, "serve": cmd_serve}
+COMMANDS = {"progress": cmd_progress, "profiles": cmd_profiles, "show": cmd_show,
+            "export": cmd_export, "validate": cmd_validate, "audit": cmd_audit,
+            "where": cmd_where, "serve": cmd_serve, "schema": cmd_schema, "new-pack": cmd_new_pack}
 
 
 def _usable_streams() -> str | None:

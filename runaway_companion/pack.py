@@ -18,12 +18,19 @@ from runaway_companion.yamltree import (MAX_BYTES, MAX_DEPTH, MAX_NODES, PackErr
                                         YList, YMap, parse_yaml)
 
 __all__ = ["FILES", "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "PackError", "Problem", "YList", "YMap",
-           "build_pack", "default_pack_dir", "load_pack", "parse_yaml", "shipped_pack", "validate"]
+           "build_pack", "default_pack_dir", "load_pack", "parse_yaml", "shipped_pack",
+           "shipped_text", "validate"]
 
 
 def default_pack_dir() -> Path:
     """The shipped *Run Away* pack: inside the installed package, or data/ in a checkout."""
-    # find_spec, not importlib.resources.files: the same folder, without importing
+    return _shipped_root() / "run-away"
+
+
+def _shipped_root() -> Path:
+    """The folder the shipped packs are in. A normal install or a checkout has it on disk; from
+    a zip (a zipapp, a pex) it is a folder inside the archive, read through importlib.resources."""
+    # find_spec first, not importlib.resources.files: the same folder, without importing
     # importlib.resources (tempfile, zipfile, shutil…: ~10 ms on every start)
     from importlib.util import find_spec
 
@@ -32,10 +39,37 @@ def default_pack_dir() -> Path:
     except (ModuleNotFoundError, ValueError):  # pragma: no cover - plain checkout
         spec = None
     for location in (spec.submodule_search_locations or []) if spec is not None else []:
-        candidate = Path(location) / "run-away"
-        if (candidate / "show.yaml").is_file():
-            return candidate
-    return Path(__file__).resolve().parent.parent / "data" / "run-away"
+        if (Path(location) / "run-away" / "show.yaml").is_file():
+            return Path(location)
+    checkout = Path(__file__).resolve().parent.parent / "data"
+    if (checkout / "run-away" / "show.yaml").is_file() or spec is None:
+        return checkout
+    return _zipped_root() or checkout
+
+
+# The shipped-pack folders that live inside an archive: the path shown for each (the archive's
+# path and the folder in it), and the importlib.resources Traversable that reads it.
+_ZIPPED: dict[str, Any] = {}
+
+
+def _zipped_root() -> Path | None:
+    from importlib.resources import files
+
+    try:
+        root = files("runaway_companion.packs")
+        if not (root / "run-away" / "show.yaml").is_file():
+            return None
+    except (ModuleNotFoundError, OSError, ValueError, TypeError):  # pragma: no cover
+        return None
+    shown = Path(str(root))
+    _ZIPPED[str(shown)] = root
+    return shown
+
+
+def _in_archive(path: Path) -> Any:
+    """The Traversable behind a shipped pack's folder inside an archive; None on disk."""
+    root = _ZIPPED.get(str(path.parent))
+    return None if root is None else root / path.name
 
 
 def shipped_pack(name: str) -> Path | None:
@@ -44,7 +78,21 @@ def shipped_pack(name: str) -> Path | None:
     if not ID_RE.match(name):
         return None
     candidate = default_pack_dir().parent / name
+    zipped = _in_archive(candidate)
+    if zipped is not None:
+        return candidate if (zipped / "show.yaml").is_file() else None
     return candidate if (candidate / "show.yaml").is_file() else None
+
+
+def shipped_text(pack: str, name: str) -> str:
+    """One file of a shipped pack (``shipped_text("example", "show.yaml")``), on disk or inside
+    an archive. Raises FileNotFoundError if there is no such pack or file."""
+    folder = shipped_pack(pack)
+    if folder is None or name not in FILES:
+        raise FileNotFoundError(f"no shipped pack file {pack}/{name}")
+    zipped = _in_archive(folder)
+    source = zipped / name if zipped is not None else folder / name
+    return source.read_text(encoding="utf-8")
 
 
 _CACHE: dict[tuple[str, tuple[float, ...]], Pack] = {}
@@ -60,7 +108,8 @@ def load_pack(directory: str | Path | None = None, *, parse_cache: bool = True) 
     try:
         if not path.is_dir() and directory is not None:
             path = shipped_pack(str(directory)) or path
-        found = path.is_dir()
+        zipped = _in_archive(path)
+        found = path.is_dir() or zipped is not None
     except OSError as exc:  # a 5,000-character path, a folder without permission…
         raise PackError([Problem(one_line(str(path))[:200], 1,
                                  f"pack folder cannot be read ({exc.strerror or exc})",
@@ -70,7 +119,7 @@ def load_pack(directory: str | Path | None = None, *, parse_cache: bool = True) 
                                  "pass --pack with a folder holding " + ", ".join(FILES)
                                  + ", or the name of a shipped pack (run-away, example)")])
     try:
-        stamp = tuple(
+        stamp = () if zipped is not None else tuple(
             (path / name).stat().st_mtime_ns if (path / name).exists() else -1 for name in FILES
         )
     except OSError:
@@ -78,26 +127,33 @@ def load_pack(directory: str | Path | None = None, *, parse_cache: bool = True) 
     cache_key = (str(path.resolve()), stamp)
     if cache_key in _CACHE:
         return _CACHE[cache_key]
-    cacheable = parse_cache and (directory is None or path.resolve() == default_pack_dir().resolve())
+    # (not from an archive: the parse cache's key needs the parser's source file)
+    cacheable = parse_cache and zipped is None and (
+        directory is None or path.resolve() == default_pack_dir().resolve())
     # Loading makes hundreds of thousands of small objects and no garbage cycles; with the
     # cyclic GC running, its collections over the growing heap cost more than the load itself
     # (3× on the real pack, 5× at 100×). Paused only for the load, restored even on errors.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load_uncached(path, cache_key, cacheable)
+        return _load_uncached(path, cache_key, cacheable, zipped)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _load_uncached(path: Path, cache_key: tuple, cacheable: bool) -> Pack:
+def _load_uncached(path: Path, cache_key: tuple, cacheable: bool, zipped: Any = None) -> Pack:
     raws: dict[str, bytes] = {}
     problems: list[Problem] = []
     for name in FILES:
         file_path = path / name
         shown = str(file_path)
         try:
+            if zipped is not None:  # a shipped pack inside an archive (zipapp): its own bytes
+                raws[name] = (zipped / name).read_bytes()
+                if len(raws[name]) > MAX_BYTES:
+                    raise UnsafeFile("file is larger than 2 MB", "split or shorten it", "too-large")
+                continue
             # a regular file inside the pack folder, its size checked before it is read (a FIFO
             # would hang, /dev/zero or a sparse 4 GB file would fill memory)
             raws[name] = read_regular(file_path, MAX_BYTES, within=path)

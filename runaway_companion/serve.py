@@ -235,8 +235,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000, pack_dir: str | None = None
     try:
         import textual_serve.server  # noqa: F401
     except ImportError:
-        print("companion: error: serving needs textual-serve — pip install textual-serve",
-              file=sys.stderr)
+        print("companion: error: serving needs the 'serve' extra — pipx install --force "
+              "'runaway-companion[serve]', uv tool install 'runaway-companion[serve]', or "
+              "pip install 'runaway-companion[serve]'", file=sys.stderr)
         return 1
     # a bad pack is reported here, once, not in every browser that connects
     from runaway_companion.pack import load_pack

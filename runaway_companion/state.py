@@ -193,12 +193,13 @@ def _locked(path: Path | None = None):
     """Hold an exclusive lock on the state folder while reading, changing and rewriting the
     file, so two processes (two browser tabs of ``companion serve``, a CLI and the TUI) never
     lose each other's change. (The folder, not the file: the file is replaced on every save.)
-    Best effort: no lock where one cannot be had (no fcntl, no folder yet and none can be made)
-    — the write itself still reports its own failure."""
+    Best effort: no lock where one cannot be had (no folder yet and none can be made) — the
+    write itself still reports its own failure. Without fcntl (Windows), a lock file."""
     try:
         import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        yield
+    except ImportError:  # Windows: tests force this path on Linux too
+        with _lock_file((state_path() if path is None else path).parent):
+            yield
         return
     folder = (state_path() if path is None else path).parent
     try:
@@ -215,6 +216,65 @@ def _locked(path: Path | None = None):
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+LOCK_FILE = ".state.lock"
+LOCK_STALE_SECONDS = 10.0  # a save holds the lock for milliseconds: older, its holder died
+
+
+@contextmanager
+def _lock_file(folder: Path, wait: float = 5.0):
+    """The lock where there is no fcntl: a file in the state folder that only one process can
+    create (O_EXCL, atomic on every platform), removed when the save is done. One older than
+    LOCK_STALE_SECONDS was left by a process that died and is taken over; after ``wait``
+    seconds a save goes ahead regardless (best effort, like the fcntl lock)."""
+    import time
+
+    path = folder / LOCK_FILE
+    deadline = time.monotonic() + wait
+    held = False
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass
+    while not held:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            try:
+                age = time.time() - os.stat(path).st_mtime
+            except FileNotFoundError:
+                continue  # just released: try again
+            except OSError:
+                break
+            if age > LOCK_STALE_SECONDS or time.monotonic() > deadline:
+                if time.monotonic() > deadline + wait:
+                    break  # taken again and again: go ahead without it
+                try:
+                    os.unlink(path)
+                except FileNotFoundError:
+                    pass
+                except OSError:
+                    break
+                continue
+            time.sleep(0.005)
+        except OSError:  # a read-only or missing folder: the write reports its own failure
+            break
+        else:
+            held = True
+            try:  # who holds it, for a person looking; the lock is the file itself
+                os.write(fd, f"{os.getpid()}\n".encode())
+                os.close(fd)
+            except OSError:
+                pass
+    try:
+        yield
+    finally:
+        if held:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
 
 
 def _update(mutate, durable: bool = True, path: Path | None = None) -> str | None:
