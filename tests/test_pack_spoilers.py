@@ -2,8 +2,9 @@
 
 Each spoiler test exports the pack (the JSON of ``companion export``) at the spoiler's reveal
 point and one checkpoint before it, and asserts the spoiler is visible at the reveal and invisible
-just before it. Reveal points are the fact sheet's §5, with the §9.5 corrections (#7 "Aaron on the
-list" moves to "by ep5-6 at the latest" -> 6:end).
+just before it. Reveal points are the fact sheet's §5 as ruled by addendum 2 §2 (where the
+evidence disagrees about *when*, the latest reading wins): #5 -> 6:end, #7 -> 7:early,
+#9 -> 7:end, #10 splits into the arrest (8:early) and the motive (8:mid).
 
 The pack-wide tests check that what a viewer knows only grows (a role, status, name, label or
 title may be *replaced* by a newer one, never dropped or flipped back), that every source key
@@ -132,8 +133,8 @@ def test_reveal_04_hidden_until_4_end(export):
 
 
 # 5 -------------------------------------------------------------------------------------------
-def test_reveal_05_hidden_until_6_late(export):
-    now, then = export("6:late"), export(before("6:late"))
+def test_reveal_05_hidden_until_6_end(export):
+    now, then = export("6:end"), export(before("6:end"))
     assert relationship(now, "Cornelius Faber", "Paige Greene")["label"] == "He believes she killed Aaron"
     assert any("thinks Paige is the killer" in f for f in character(now, "cornelius")["facts"])
     assert any("suspects Paige" in b for b in thread(now, "aaron-murder")["beats"])
@@ -162,9 +163,9 @@ def test_reveal_06_hidden_until_6_end(export):
 
 
 # 7 -------------------------------------------------------------------------------------------
-def test_reveal_07_hidden_until_6_end(export):
-    # §9.5 #5 / F73: known before ep7 early -> "by ep5-6 at the latest" -> 6:end
-    now, then = export("6:end"), export(before("6:end"))
+def test_reveal_07_hidden_until_7_early(export):
+    # §5 #7 says ep7 early; addendum 2 §2 rules the latest reading wins -> 7:early
+    now, then = export("7:early"), export(before("7:early"))
     assert "His name was on Ash and Dee Dee's list." in character(now, "aaron")["facts"]
     assert "Aaron was on their list." in thread(now, "the-killers")["beats"]
     assert "Aaron's name was on the killers' list." in thread(now, "aaron-murder")["beats"]
@@ -187,8 +188,8 @@ def test_reveal_08_hidden_until_7_early(export):
 
 
 # 9 -------------------------------------------------------------------------------------------
-def test_reveal_09_hidden_until_7_late(export):
-    now, then = export("7:late"), export(before("7:late"))
+def test_reveal_09_hidden_until_7_end(export):
+    now, then = export("7:end"), export(before("7:end"))
     assert character(now, "ash")["status"] == "dead"
     assert character(now, "dee-dee")["status"] == "dead"
     assert character(now, "simon")["status"] == "shot"
@@ -206,18 +207,28 @@ def test_reveal_09_hidden_until_7_late(export):
 
 
 # 10 ------------------------------------------------------------------------------------------
-def test_reveal_10_hidden_until_8_early(export):
+def test_reveal_10_arrest_hidden_until_8_early(export):
     now, then = export("8:early"), export(before("8:early"))
     leader = character(now, "cult-leader")
     assert leader["name"] == "Casper Vartage"
     assert "The One" in leader["aliases"]
     assert leader["status"] == "arrested"
+    assert any("arrested" in b for b in thread(now, "the-cult")["beats"])
+    # the motive is not told with the arrest (addendum 2 §2: 8:mid)
+    assert "sons" not in blob(now) and "killings were" not in blob(now)
+    assert thread(now, "the-cult")["status"] == "open"
+
+    assert character(then, "cult-leader") is None
+    assert "Casper" not in blob(then) and "The One" not in blob(then) and "Vartage" not in blob(then)
+
+
+def test_reveal_10_motive_hidden_until_8_mid(export):
+    now, then = export("8:mid"), export(before("8:mid"))
+    leader = character(now, "cult-leader")
     assert any("sons he had fathered" in f for f in leader["facts"])
     assert any("getting rid of sons" in b for b in recap(now, 8))
     assert thread(now, "the-cult")["status"] == "resolved"
 
-    assert character(then, "cult-leader") is None
-    assert "Casper" not in blob(then) and "The One" not in blob(then) and "Vartage" not in blob(then)
     assert "sons" not in blob(then) and "killings were" not in blob(then)
     assert thread(then, "the-cult")["status"] == "open"
 
@@ -228,7 +239,9 @@ def test_reveal_11_hidden_until_8_mid(export):
     assert character(now, "paige")["status"] == "alive, in rehab"
     assert thread(now, "search-for-paige")["status"] == "resolved"
     assert relationship(now, "Simon Greene", "Paige Greene")["label"] == "Father and daughter, reunited"
-    assert any("Paige was in rehab" in f for f in character(now, "ingrid")["facts"])
+    # that Ingrid knew comes at 8:late, that the clinic was her own at 8:end (addendum 2 §2)
+    assert "Ingrid knew" not in blob(now) and "had known" not in blob(now)
+    assert "once been" not in blob(now) and "once attended" not in blob(now)
 
     assert character(then, "paige")["status"] == "missing"
     assert thread(then, "search-for-paige")["status"] == "open"
@@ -243,6 +256,8 @@ def test_reveal_12_hidden_until_8_late(export):
     assert relationship(now, "Ingrid Greene", "Aaron Corval")["label"] == "She killed him"
     assert thread(now, "aaron-murder")["status"] == "resolved"
     assert character(now, "ingrid")["status"] == "awake"
+    assert any("Paige was in rehab" in f for f in character(now, "ingrid")["facts"])
+    assert not any("once been to herself" in f for f in character(now, "ingrid")["facts"])
 
     assert character(then, "aaron")["status"] == "dead"
     # the pair is not linked at all before the reveal: the link alone would point at her
@@ -320,8 +335,8 @@ def test_last_reveals_present_at_8_end(export):
     ("paige", "1:mid", "missing"),
     ("paige", "8:mid", "alive, in rehab"),
     ("elena", "6:end", "dead"),
-    ("ash", "7:late", "dead"),
-    ("dee-dee", "7:late", "dead"),
+    ("ash", "7:end", "dead"),
+    ("dee-dee", "7:end", "dead"),
     ("cult-leader", "8:early", "arrested"),
 ], ids=[f"status{i:02d}-{w}" for i, (_, w, _) in enumerate(_STATUS_CASES, 1)])
 def test_status_changes_on_its_checkpoint(export, char_id, where, status):
@@ -332,8 +347,8 @@ def test_status_changes_on_its_checkpoint(export, char_id, where, status):
 
 @pytest.mark.parametrize("char_id, where", _APPEARANCE_CASES := [
     ("cornelius", "1:late"),
-    ("elena", "1:end"),
-    ("maria", "3:end"),          # before ep4's explanation (F66)
+    ("elena", "1:mid"),          # addendum 2 §4 (one translated source, low confidence)
+    ("maria", "1:mid"),          # addendum 2 §4
     ("ash", "4:end"),            # "before ep5 certain, ep1 only [C]" -> latest allowed
     ("dee-dee", "4:end"),
     ("lou", "4:end"),            # "before ep5" [C] (F67)
