@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from runaway_companion.view import View
+from runaway_companion.view import MARK_LEGEND, View, mark
 
 
 def to_json_dict(view: View) -> dict:
@@ -23,10 +23,14 @@ def to_json_dict(view: View) -> dict:
                 "role": c.role,
                 "status": c.status,
                 "facts": [f.text for f in c.facts],
+                # this character's side: what each other person is to them
+                "relationships": [{"with": r.other(c.id).name, "label": r.label_for(c.id)}
+                                  for r in view.relationships_of(c.id)],
             }
             for c in view.characters
         ],
         "relationships": [
+            # read from neither side: the neutral label, or both sides in the order of `between`
             {"between": [r.a.name, r.b.name], "label": r.label, "history": [h.text for h in r.history]}
             for r in view.relationships
         ],
@@ -47,11 +51,21 @@ def to_json(view: View) -> str:
 
 
 def to_markdown(view: View) -> str:
+    used = False
+
+    def m(text: str, item) -> str:  # the one mark, and a note that the legend is due
+        nonlocal used
+        sign = mark(item)
+        used = used or bool(sign)
+        return text + sign
+
     lines = [f"# {view.show_title} — as of {view.position.describe()}", ""]
     lines += ["## Episodes", ""]
     for e in view.episodes:
         lines.append(f"### {e.label}")
-        lines.extend(f"- {b.text}" for b in e.recap)
+        lines.extend(f"- {m(b.text, b)}" for b in e.recap)
+        if e.state == "current" and e.recap_note:
+            lines.append(f"- *{e.recap_note}*")
         lines.append("")
     lines += ["## Characters", ""]
     for c in view.characters:
@@ -59,22 +73,26 @@ def to_markdown(view: View) -> str:
         if c.aliases:
             lines.append(f"- Also known as: {', '.join(c.aliases)}")
         if c.actor:
-            lines.append(f"- Played by: {c.actor}")
+            lines.append(f"- Played by: {m(c.actor, c.actor_item)}")
         if c.role:
-            lines.append(f"- Role: {c.role}")
+            lines.append(f"- Role: {m(c.role, c.role_item)}")
         if c.status:
-            lines.append(f"- Status: {c.status}")
-        lines.extend(f"- {f.text}" for f in c.facts)
+            lines.append(f"- Status: {m(c.status, c.status_item)}")
+        lines.extend(f"- {m(f.text, f)}" for f in c.facts)
+        for r in view.relationships_of(c.id):
+            lines.append(f"- {r.other(c.id).name}: {m(r.label_for(c.id), r.stage)}")
         lines.append("")
     lines += ["## Relationships", ""]
     for r in view.relationships:
-        lines.append(f"- **{r.a.name} ↔ {r.b.name}**: {r.label}")
-        lines.extend(f"  - {h.text}" for h in r.history)
+        lines.append(f"- **{r.a.name} ↔ {r.b.name}**: {m(r.label, r.stage)}")
+        lines.extend(f"  - {m(h.text, h)}" for h in r.history)
     lines += ["", "## Threads", ""]
     for t in view.threads:
-        lines.append(f"### {t.title} ({t.status})")
-        lines.extend(f"- {b.text}" for b in t.beats)
+        lines.append(f"### {m(t.title, t.titles[-1] if t.titles else None)} ({t.status})")
+        lines.extend(f"- {m(b.text, b)}" for b in t.beats)
         if t.resolution:
-            lines.append(f"- Resolved: {t.resolution.text}")
+            lines.append(f"- Resolved: {m(t.resolution.text, t.resolution)}")
         lines.append("")
+    if used:
+        lines += ["---", "", MARK_LEGEND, ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -20,6 +20,11 @@ class Item:
     sources: tuple[str, ...]
     confidence: str = "high"
     kind: str = ""  # names only: "name" (replaces the shown name) or "alias"
+    # relationship stages only: ((owner id, label), (owner id, label)) when each side has its
+    # own label — what the *other* person is to that owner, as the owner's card shows it. Empty
+    # for one neutral label (``text``) that reads right from both cards.
+    # (:func:`runaway_companion.view.label_for` picks the side.)
+    sides: tuple[tuple[str, str], ...] = ()
     at_key: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

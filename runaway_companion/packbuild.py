@@ -13,7 +13,8 @@ from runaway_companion.model import Character, Episode, Item, Pack, Relationship
 from runaway_companion.packcheck import (FILES, ID_RE, MAX_EPISODES, Ctx, as_list, check_keys,
                                          close_matches, dated_item, dated_items, is_map,
                                          line_of_item, not_before, own_id, parse_at, reveal_only,
-                                         short, source_words, text_of, top_level)
+                                         short, source_words, stage_items, text_of,
+                                         top_level)
 from runaway_companion.progress import REVEAL_CHECKPOINTS, Position
 from runaway_companion.yamltree import PackError, YList, YMap
 
@@ -263,7 +264,9 @@ def _relationships(ctx: Ctx, docs: dict[str, Any], pack_dir: Path,
                                 f"did you mean '{close[0]}'?" if close else "define it in characters.yaml")
                     elif char_ids[cid] is not None:
                         pair.append(char_ids[cid])  # type: ignore[arg-type]
-        stages = dated_items(ctx, rel_file, rel, "stages", where, "label", ordered=True)
+        ids = (tuple(between) if isinstance(between, list) and len(between) == 2
+               and all(isinstance(x, str) for x in between) and between[0] != between[1] else None)
+        stages = stage_items(ctx, rel_file, rel, where, ids)
         if "stages" in rel and isinstance(rel.get("stages"), YList) and not rel["stages"]:
             ctx.add(rel_file, rel.line_of("stages"), f"{where}: no stages",
                     "add the first stage: when the link becomes known")

@@ -181,6 +181,78 @@ def dated_items(ctx: Ctx, file: str, parent: YMap, key: str, where: str, field: 
     return tuple(out)
 
 
+def stage_item(ctx: Ctx, file: str, m: Any, line: int, where: str,
+               pair: tuple[str, str] | None) -> Item | None:
+    """A relationship stage: ``label:`` (one neutral label that reads right from both cards) or
+    ``labels: {ID: …, ID: …}`` — one per side, keyed by the card's owner, each saying what the
+    other person is to that owner. ``pair`` is the relationship's two character ids (None when
+    'between' is broken: the sides are then not checked against it)."""
+    if not is_map(ctx, file, m, line, where):
+        return None
+    if "labels" not in m:
+        if "label" not in m:
+            ctx.add(file, m.line, f"{where}: missing its label",
+                    'add label: "…" (one label that reads right from both cards) or labels: '
+                    '{ID: "…", ID: "…"} (what the other person is to each card\'s owner)')
+            return None
+        return dated_item(ctx, file, m, line, where, "label")
+    if "label" in m:
+        ctx.add(file, m.line_of("label"), f"{where}: has both 'label' and 'labels'",
+                "keep 'label' for one neutral label, or 'labels' for one per side")
+    check_keys(ctx, file, m, where, ("labels", "at", "sources"), ("confidence", "label"))
+    raw = m.get("labels")
+    sides: dict[str, str] = {}
+    if is_map(ctx, file, raw, m.line_of("labels"), f"{where} labels"):
+        for key, lline in raw.duplicates:
+            ctx.add(file, lline, f"{where}: label for '{key}' given twice", "keep one of them")
+        for owner in raw:
+            if pair is not None and owner not in pair:
+                ctx.add(file, raw.line_of(owner), f"{where}: labels has '{owner}', who is not "
+                        f"in this relationship", f"key each label by one of its two characters: "
+                        f"{pair[0]}, {pair[1]}")
+                continue
+            text = text_of(ctx, file, raw, owner, f"{where} labels")
+            if text is not None:
+                sides[str(owner)] = text
+        if pair is not None:
+            for owner in pair:
+                if owner not in raw:
+                    other = pair[1] if owner == pair[0] else pair[0]
+                    ctx.add(file, raw.line, f"{where}: labels has no side for '{owner}'",
+                            f'add {owner}: "…" — what {other} is to {owner}, as {owner}\'s card '
+                            "shows it (or use one neutral label:)")
+    at = parse_at(ctx, file, m["at"], m.line_of("at"), where) if m.get("at") is not None else None
+    sources = source_refs(ctx, file, m, where) if "sources" in m else ()
+    confidence = m.get("confidence", "high")
+    if confidence not in ("high", "low"):
+        ctx.add(file, m.line_of("confidence"), f"{where}: confidence {confidence!r} is not known",
+                "use confidence: low (or leave it out for high)")
+        confidence = "high"
+    if at is None or not sources or pair is None or set(sides) != set(pair):
+        return None
+    ordered = tuple((owner, sides[owner]) for owner in pair)
+    # ``text`` (both sides) is what the word checks and the audit read
+    return Item(at=at, text=" / ".join(label for _, label in ordered), sources=sources,
+                confidence=confidence, sides=ordered)
+
+
+def stage_items(ctx: Ctx, file: str, parent: YMap, where: str,
+                pair: tuple[str, str] | None) -> tuple[Item, ...]:
+    """A relationship's stages, in reveal order (see :func:`stage_item`)."""
+    seq = as_list(ctx, file, parent.get("stages"), parent.line_of("stages"), f"{where}: 'stages'")
+    out: list[Item] = []
+    for i, entry in enumerate(seq):
+        line = seq.item_lines[i] if i < len(seq.item_lines) else seq.line
+        item = stage_item(ctx, file, entry, line, f"{where} stages[{i + 1}]", pair)
+        if item is None:
+            continue
+        if out and item.at_key < out[-1].at_key:
+            ctx.add(file, line, f"{where}: stages out of order — {item.at} comes after "
+                    f"{out[-1].at}", "list stages in the order they are revealed")
+        out.append(item)
+    return tuple(out)
+
+
 def not_before(ctx: Ctx, file: str, line: int, item: Item | None, floor: Position | None,
                 what: str, fix: str) -> None:
     if item is not None and floor is not None and item.at < floor:

@@ -8,7 +8,25 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from runaway_companion.view import CharacterView, View
+from runaway_companion.view import MARK_LEGEND, CharacterView, View, mark
+
+
+class _Marks:
+    """Appends :func:`mark` to a line and remembers whether any was shown, so a command prints
+    :data:`MARK_LEGEND` once, at the end, exactly when a mark appeared."""
+
+    def __init__(self) -> None:
+        self.used = False
+
+    def __call__(self, text: str, item) -> str:
+        m = mark(item)
+        self.used = self.used or bool(m)
+        return text + m
+
+    def legend(self, console: Console) -> None:
+        if self.used:
+            console.print()
+            console.print(Text(MARK_LEGEND, style="dim"))
 
 
 def _header(console: Console, view: View, what: str) -> None:
@@ -20,6 +38,7 @@ def characters(console: Console, view: View) -> None:
     if not view.characters:
         console.print("No characters yet — the show hasn't started.")
         return
+    marked = _Marks()
     if console.width < 100:  # a pipe or a narrow terminal: a list reads better than 5 columns
         # one Text, printed once: a print per line cost ~9 ms for the whole cast
         out = Text()
@@ -28,14 +47,16 @@ def characters(console: Console, view: View) -> None:
             if c.aliases:
                 out.append(f" (also {', '.join(c.aliases)})")
             if c.actor:
-                out.append(f" — {c.actor}", style="dim")
+                out.append(f" — {marked(c.actor, c.actor_item)}", style="dim")
             out.append("\n")
-            details = " · ".join(x for x in (c.role, c.status) if x)
+            details = " · ".join(marked(x, item) for x, item in
+                                 ((c.role, c.role_item), (c.status, c.status_item)) if x)
             if details:
                 out.append(textwrap.fill(details, width=max(console.width, 20),
                                          initial_indent="  ", subsequent_indent="  ") + "\n")
         out.rstrip()
         console.print(out)
+        marked.legend(console)
         return
     # names and actors stay on one line; role and status share what is left
     aliases = any(c.aliases for c in view.characters)
@@ -48,31 +69,37 @@ def characters(console: Console, view: View) -> None:
     table.add_column("Actor", no_wrap=True, overflow="ellipsis")
     for c in view.characters:
         row = [c.name, ", ".join(c.aliases)] if aliases else [c.name]
-        table.add_row(*row, c.role or "", c.status or "", c.actor or "")
+        table.add_row(*row, marked(c.role or "", c.role_item) if c.role else "",
+                      marked(c.status or "", c.status_item) if c.status else "",
+                      marked(c.actor or "", c.actor_item) if c.actor else "")
     console.print(table)
+    marked.legend(console)
 
 
 def card(console: Console, view: View, c: CharacterView) -> None:
+    marked = _Marks()
     console.print(Text(c.name, style="bold underline"))
-    rows = [("Also known as", ", ".join(c.aliases)), ("Played by", c.actor or ""),
-            ("Role", c.role or ""), ("Status", c.status or ""), ("Group", ", ".join(c.groups))]
-    for label, value in rows:
+    rows = [("Also known as", ", ".join(c.aliases), None),
+            ("Played by", c.actor or "", c.actor_item),
+            ("Role", c.role or "", c.role_item), ("Status", c.status or "", c.status_item),
+            ("Group", ", ".join(c.groups), None)]
+    for label, value, item in rows:
         if value:
-            console.print(Text.assemble((f"{label}: ", "bold"), value))
+            console.print(Text.assemble((f"{label}: ", "bold"), marked(value, item)))
     if c.facts:
         console.print()
         console.print(Text("What you know", style="bold"))
         for episode, facts in groupby(c.facts, key=lambda f: f.at.episode):
             console.print(Text(f"Episode {episode}", style="italic"))
             for f in facts:
-                mark = " (uncertain)" if f.confidence == "low" else ""
-                console.print(f"  • {f.text}{mark}")
+                console.print(f"  • {marked(f.text, f)}")
     rels = view.relationships_of(c.id)
     if rels:
         console.print()
         console.print(Text("Relationships", style="bold"))
-        for r in rels:
-            console.print(f"  • {r.other(c.id).name}: {r.label}")
+        for r in rels:  # what the other person is to this card's owner
+            console.print(f"  • {r.other(c.id).name}: {marked(r.label_for(c.id), r.stage)}")
+    marked.legend(console)
 
 
 def relationships(console: Console, view: View, who: CharacterView | None) -> None:
@@ -81,10 +108,17 @@ def relationships(console: Console, view: View, who: CharacterView | None) -> No
     if not rels:
         console.print("No relationships known yet.")
         return
+    marked = _Marks()
     for r in rels:
-        console.print(Text.assemble((f"{r.a.name} ↔ {r.b.name}", "bold"), f": {r.label}"))
+        if who is not None:  # one person's side: what each other person is to them
+            console.print(Text.assemble((r.other(who.id).name, "bold"),
+                                        f": {marked(r.label_for(who.id), r.stage)}"))
+        else:  # a pair: the neutral label, or each side in the order of the names
+            console.print(Text.assemble((f"{r.a.name} ↔ {r.b.name}", "bold"),
+                                        f": {marked(r.label, r.stage)}"))
         for h in r.history:
-            console.print(f"    · ({h.at.episode}) {h.text}")
+            console.print(f"    · ({h.at.episode}) {marked(h.text, h)}")
+    marked.legend(console)
 
 
 def threads(console: Console, view: View) -> None:
@@ -92,30 +126,43 @@ def threads(console: Console, view: View) -> None:
     if not view.threads:
         console.print("No plot threads yet.")
         return
+    marked = _Marks()
     for t in view.threads:
-        console.print(Text.assemble((t.title, "bold"), f"  [{t.status}]"))
+        console.print(Text.assemble((marked(t.title, t.titles[-1] if t.titles else None), "bold"),
+                                    f"  [{t.status}]"))
         for b in t.beats:
-            console.print(f"    · ({b.at.episode}) {b.text}")
+            console.print(f"    · ({b.at.episode}) {marked(b.text, b)}")
         if t.resolution:
-            console.print(f"    ✓ ({t.resolution.at.episode}) {t.resolution.text}")
+            console.print(f"    ✓ ({t.resolution.at.episode}) {marked(t.resolution.text, t.resolution)}")
+    marked.legend(console)
 
 
 def episodes(console: Console, view: View) -> None:
     _header(console, view, "episodes")
+    marked = _Marks()
     for e in view.episodes:
         note = {"watched": "", "current": "  (so far)", "unstarted": ""}[e.state]
         console.print(Text(e.label + note, style="bold" if e.state != "unstarted" else "dim"))
         for b in e.recap:
-            console.print(f"    · {b.text}")
+            console.print(f"    · {marked(b.text, b)}")
+        if e.state == "current" and e.recap_note:
+            console.print(Text(f"    {e.recap_note}", style="dim"))
+    marked.legend(console)
 
 
 def recap(console: Console, view: View) -> None:
     _header(console, view, "previously")
     beats = [(e, b) for e in view.episodes for b in e.recap]
-    if not beats:
-        console.print("Nothing to recap yet.")
+    current = next((e for e in view.episodes if e.state == "current" and not e.recap), None)
+    if not beats and current is None:
+        console.print(Text("Nothing to recap yet."))
         return
+    marked = _Marks()
     for e, group in groupby(beats, key=lambda eb: eb[0]):
         console.print(Text(e.label, style="bold"))
         for _, b in group:
-            console.print(f"    · {b.text}")
+            console.print(f"    · {marked(b.text, b)}")
+    if current is not None:  # the episode the viewer is inside, with nothing to list yet
+        console.print(Text(current.label, style="bold"))
+        console.print(Text(f"    {current.recap_note}", style="dim"))
+    marked.legend(console)

@@ -44,16 +44,70 @@ def _visible(items: tuple[Item, ...], key: int) -> list[Item]:
     return [item for item in items if item.at_key <= key]
 
 
+# --- how dated lines read (one place for every surface: CLI, export, TUI) --------------------
+
+MARK = "˚"  # the one quiet mark for a weakly sourced line; never a word, never beside a name
+MARK_LEGEND = f"{MARK} weakly sourced: thin evidence for the line, or for where it sits in the show"
+
+
+def mark(item: object) -> str:
+    """``˚`` for a line (or its date) that rests on weak evidence (``confidence: low``), else
+    "". Confidence is about the evidence, never the story, and it is shown the same way
+    everywhere: CLI, export and TUI append this, and say :data:`MARK_LEGEND` once."""
+    return MARK if getattr(item, "confidence", "high") == "low" else ""
+
+
+def label_for(stage: Item, owner_id: str) -> str:
+    """A relationship stage as ``owner_id``'s card shows it: what the *other* person is to the
+    owner (its side of ``labels:``), or the one neutral ``label:`` that reads right from both."""
+    for owner, label in stage.sides:
+        if owner == owner_id:
+            return label
+    return stage.text
+
+
+def pair_label(stage: Item, a_id: str, b_id: str) -> str:
+    """A stage read from neither card (a list of pairs ``A ↔ B``): the neutral label, or what
+    each is to the other in the same order as the names — ``A's side ↔ B's side``."""
+    if not stage.sides:
+        return stage.text
+    return f"{label_for(stage, b_id)} ↔ {label_for(stage, a_id)}"
+
+
+TITLE_NOT_KNOWN = "title not known"  # an episode no source gives a title: the same before and after
+RECAP_AT_END = "This episode's events are listed once you have finished it."
+NOTHING_TO_RECAP = "Nothing to recap yet."
+
+
 class EpisodeView(NamedTuple):
     number: int
     title: str | None  # None until the viewer has started the episode
     state: str  # "watched" | "current" | "unstarted"
     recap: tuple[Item, ...]
     title_item: Item | None = None
+    title_known: bool = True  # False: no source gives this episode a title (not a hidden one)
+    recap_at_end: bool = False  # every recap line of it sits at `end` (no known place inside)
 
     @property
     def label(self) -> str:
-        return f"Episode {self.number}: {self.title}" if self.title else f"Episode {self.number}"
+        """``Episode 6: The Man I Knew``; ``Episode 8`` while a known title is not yet due;
+        ``Episode 2 (title not known)`` — before and after — when no source gives one."""
+        if self.title:
+            return f"Episode {self.number}: {self.title}"
+        if not self.title_known:
+            return f"Episode {self.number} ({TITLE_NOT_KNOWN})"
+        return f"Episode {self.number}"
+
+    @property
+    def recap_note(self) -> str | None:
+        """What stands in for an empty recap: None when there are lines to show. Inside an
+        episode whose lines have no known place (all at `end`), the same neutral words for every
+        such episode; otherwise "Nothing to recap yet."."""
+        if self.recap:
+            return None
+        if self.state == "current" and self.recap_at_end:
+            return RECAP_AT_END
+        return NOTHING_TO_RECAP
 
 
 class CharacterView(NamedTuple):
@@ -94,12 +148,21 @@ class RelationshipView(NamedTuple):
     id: str
     a: CharacterView
     b: CharacterView
-    label: str
+    label: str  # read from neither card: see pair_label (a card shows label_for its owner)
     stages: tuple[Item, ...]
     history: tuple[Item, ...]
 
     def other(self, char_id: str) -> CharacterView:
         return self.b if self.a.id == char_id else self.a
+
+    @property
+    def stage(self) -> Item:
+        """The stage in force now (the latest visible one)."""
+        return self.stages[-1]
+
+    def label_for(self, owner_id: str) -> str:
+        """The label now, as ``owner_id``'s card shows it (see :func:`label_for`)."""
+        return label_for(self.stages[-1], owner_id)
 
 
 class ThreadView(NamedTuple):
@@ -153,8 +216,9 @@ class View:
             else:
                 state = "unstarted"
             title = ep.title.text if revealed(ep.title, self.key) else None
+            at_end = bool(ep.recap) and all(b.at.checkpoint == "end" for b in ep.recap)
             out.append(EpisodeView(ep.number, title, state, tuple(_visible(ep.recap, self.key)),
-                                   ep.title if title else None))
+                                   ep.title if title else None, ep.title is not None, at_end))
         return tuple(out)
 
     def episode(self, number: int) -> EpisodeView | None:
@@ -229,7 +293,8 @@ class View:
         if not stages or a is None or b is None:
             return None
         history = sorted(_visible(rel.history, self.key), key=lambda h: h.at_key)
-        return RelationshipView(rel.id, a, b, stages[-1].text, tuple(stages), tuple(history))
+        return RelationshipView(rel.id, a, b, pair_label(stages[-1], a.id, b.id), tuple(stages),
+                                tuple(history))
 
     @cached_property
     @_gc_paused
@@ -395,7 +460,8 @@ def changes(pack: Pack, old: Position, new: Position) -> list[Change]:
                 out.append(Change(n.at, "name" if n.kind == "name" else "alias", cv.name, n.text,
                                   n.sources, n.confidence))
         if fresh(ch.actor):
-            out.append(Change(ch.actor.at, "actor", cv.name, ch.actor.text, ch.actor.sources))  # type: ignore[union-attr]
+            out.append(Change(ch.actor.at, "actor", cv.name, ch.actor.text, ch.actor.sources,  # type: ignore[union-attr]
+                              ch.actor.confidence))  # type: ignore[union-attr]
         for kind, seq in (("group", ch.groups), ("role", ch.roles), ("status", ch.statuses),
                           ("fact", ch.facts)):
             out.extend(Change(i.at, kind, cv.name, i.text, i.sources, i.confidence)
@@ -411,7 +477,8 @@ def changes(pack: Pack, old: Position, new: Position) -> list[Change]:
         for idx, stage in enumerate(rel.stages):
             if fresh(stage):
                 out.append(Change(stage.at, "relationship" if idx == 0 else "label", pair,
-                                  stage.text, stage.sources, stage.confidence))
+                                  pair_label(stage, rv.a.id, rv.b.id), stage.sources,
+                                  stage.confidence))
         out.extend(Change(h.at, "history", pair, h.text, h.sources, h.confidence)
                    for h in rel.history if fresh(h))
     for thr in pack.threads:

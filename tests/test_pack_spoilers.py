@@ -2,8 +2,9 @@
 
 Each spoiler test exports the pack (the JSON of ``companion export``) at the spoiler's reveal
 point and one checkpoint before it, and asserts the spoiler is visible at the reveal and invisible
-just before it. Reveal points are the fact sheet's §5, with the §9.5 corrections (#7 "Aaron on the
-list" moves to "by ep5-6 at the latest" -> 6:end).
+just before it. Reveal points are the fact sheet's §5 as ruled by addendum 2 §2 (where the
+evidence disagrees about *when*, the latest reading wins): #5 -> 6:end, #7 -> 7:early,
+#9 -> 7:end, #10 splits into the arrest (8:early) and the motive (8:mid).
 
 The pack-wide tests check that what a viewer knows only grows (a role, status, name, label or
 title may be *replaced* by a newer one, never dropped or flipped back), that every source key
@@ -62,6 +63,15 @@ def relationship(data: dict, a: str, b: str) -> dict | None:
     return next((r for r in data["relationships"] if set(r["between"]) == {a, b}), None)
 
 
+def side(data: dict, owner_id: str, other: str) -> str | None:
+    """The label on ``owner_id``'s card for the character *named* ``other``: what they are to
+    the owner (as exported with the owner), or None when the two are not linked."""
+    owner = character(data, owner_id)
+    if owner is None:
+        return None
+    return next((r["label"] for r in owner["relationships"] if r["with"] == other), None)
+
+
 def thread(data: dict, thread_id: str) -> dict | None:
     return next((t for t in data["threads"] if t["id"] == thread_id), None)
 
@@ -75,7 +85,8 @@ def test_reveal_01_hidden_until_1_end(export):
     now, then = export("1:end"), export(before("1:end"))
     assert character(now, "ingrid")["status"] == "shot"
     assert "Shot by Luther in Rocco's basement." in character(now, "ingrid")["facts"]
-    assert relationship(now, "Luther", "Ingrid Greene")["label"] == "He shot her"
+    assert side(now, "ingrid", "Luther") == "The man who shot her"
+    assert side(now, "luther", "Ingrid Greene") == "The woman he shot"
     assert thread(now, "ingrid-shooting") is not None
     assert any("hitting Ingrid" in beat for beat in recap(now, 1))
 
@@ -132,13 +143,14 @@ def test_reveal_04_hidden_until_4_end(export):
 
 
 # 5 -------------------------------------------------------------------------------------------
-def test_reveal_05_hidden_until_6_late(export):
-    now, then = export("6:late"), export(before("6:late"))
-    assert relationship(now, "Cornelius Faber", "Paige Greene")["label"] == "He believes she killed Aaron"
+def test_reveal_05_hidden_until_6_end(export):
+    now, then = export("6:end"), export(before("6:end"))
+    assert side(now, "paige", "Cornelius Faber") == "Neighbour who believes she killed Aaron"
+    assert side(now, "cornelius", "Paige Greene") == "The neighbour he believes killed Aaron"
     assert any("thinks Paige is the killer" in f for f in character(now, "cornelius")["facts"])
     assert any("suspects Paige" in b for b in thread(now, "aaron-murder")["beats"])
 
-    assert relationship(then, "Cornelius Faber", "Paige Greene")["label"] == "Protective neighbour"
+    assert side(then, "paige", "Cornelius Faber") == "Protective neighbour"
     assert "covered in blood" not in blob(then) and "bloodied" not in blob(then)
     assert "Paige is the killer" not in blob(then) and "Paige killed Aaron" not in blob(then)
     assert "suspects Paige" not in blob(then)
@@ -150,8 +162,9 @@ def test_reveal_06_hidden_until_6_end(export):
     elena = character(now, "elena")
     assert elena["status"] == "dead"
     assert "Ash and Dee Dee kill her." in elena["facts"]
-    assert relationship(now, "Elena Ravenscroft", "Ash")["label"] == "He killed her"
-    assert relationship(now, "Elena Ravenscroft", "Dee Dee")["label"] == "She killed her"
+    assert side(now, "elena", "Ash") == side(now, "elena", "Dee Dee") == "One of her killers"
+    assert side(now, "ash", "Elena Ravenscroft") == "A woman he killed"
+    assert side(now, "dee-dee", "Elena Ravenscroft") == "A woman she killed"
     assert thread(now, "henry-thorpe")["status"] == "resolved"
 
     assert character(then, "elena")["status"] is None
@@ -162,9 +175,9 @@ def test_reveal_06_hidden_until_6_end(export):
 
 
 # 7 -------------------------------------------------------------------------------------------
-def test_reveal_07_hidden_until_6_end(export):
-    # §9.5 #5 / F73: known before ep7 early -> "by ep5-6 at the latest" -> 6:end
-    now, then = export("6:end"), export(before("6:end"))
+def test_reveal_07_hidden_until_7_early(export):
+    # §5 #7 says ep7 early; addendum 2 §2 rules the latest reading wins -> 7:early
+    now, then = export("7:early"), export(before("7:early"))
     assert "His name was on Ash and Dee Dee's list." in character(now, "aaron")["facts"]
     assert "Aaron was on their list." in thread(now, "the-killers")["beats"]
     assert "Aaron's name was on the killers' list." in thread(now, "aaron-murder")["beats"]
@@ -187,14 +200,15 @@ def test_reveal_08_hidden_until_7_early(export):
 
 
 # 9 -------------------------------------------------------------------------------------------
-def test_reveal_09_hidden_until_7_late(export):
-    now, then = export("7:late"), export(before("7:late"))
+def test_reveal_09_hidden_until_7_end(export):
+    now, then = export("7:end"), export(before("7:end"))
     assert character(now, "ash")["status"] == "dead"
     assert character(now, "dee-dee")["status"] == "dead"
     assert character(now, "simon")["status"] == "shot"
     assert "Killed by Cornelius." in character(now, "ash")["facts"]
-    assert relationship(now, "Dee Dee", "Mother Adiona")["label"] == "Adiona killed her"
-    assert relationship(now, "Cornelius Faber", "Ash")["label"] == "Cornelius killed him"
+    assert side(now, "dee-dee", "Mother Adiona") == "Her killer"
+    assert side(now, "ash", "Cornelius Faber") == "His killer"
+    assert side(now, "cornelius", "Ash") == "The man he killed"
     assert thread(now, "the-killers")["status"] == "resolved"
 
     assert character(then, "ash")["status"] is None
@@ -206,18 +220,28 @@ def test_reveal_09_hidden_until_7_late(export):
 
 
 # 10 ------------------------------------------------------------------------------------------
-def test_reveal_10_hidden_until_8_early(export):
+def test_reveal_10_arrest_hidden_until_8_early(export):
     now, then = export("8:early"), export(before("8:early"))
     leader = character(now, "cult-leader")
     assert leader["name"] == "Casper Vartage"
     assert "The One" in leader["aliases"]
     assert leader["status"] == "arrested"
+    assert any("arrested" in b for b in thread(now, "the-cult")["beats"])
+    # the motive is not told with the arrest (addendum 2 §2: 8:mid)
+    assert "sons" not in blob(now) and "killings were" not in blob(now)
+    assert thread(now, "the-cult")["status"] == "open"
+
+    assert character(then, "cult-leader") is None
+    assert "Casper" not in blob(then) and "The One" not in blob(then) and "Vartage" not in blob(then)
+
+
+def test_reveal_10_motive_hidden_until_8_mid(export):
+    now, then = export("8:mid"), export(before("8:mid"))
+    leader = character(now, "cult-leader")
     assert any("sons he had fathered" in f for f in leader["facts"])
     assert any("getting rid of sons" in b for b in recap(now, 8))
     assert thread(now, "the-cult")["status"] == "resolved"
 
-    assert character(then, "cult-leader") is None
-    assert "Casper" not in blob(then) and "The One" not in blob(then) and "Vartage" not in blob(then)
     assert "sons" not in blob(then) and "killings were" not in blob(then)
     assert thread(then, "the-cult")["status"] == "open"
 
@@ -227,8 +251,11 @@ def test_reveal_11_hidden_until_8_mid(export):
     now, then = export("8:mid"), export(before("8:mid"))
     assert character(now, "paige")["status"] == "alive, in rehab"
     assert thread(now, "search-for-paige")["status"] == "resolved"
-    assert relationship(now, "Simon Greene", "Paige Greene")["label"] == "Father and daughter, reunited"
-    assert any("Paige was in rehab" in f for f in character(now, "ingrid")["facts"])
+    assert side(now, "simon", "Paige Greene") == "Daughter, found again"
+    assert side(now, "paige", "Simon Greene") == "Father, reunited with her"
+    # that Ingrid knew comes at 8:late, that the clinic was her own at 8:end (addendum 2 §2)
+    assert "Ingrid knew" not in blob(now) and "had known" not in blob(now)
+    assert "once been" not in blob(now) and "once attended" not in blob(now)
 
     assert character(then, "paige")["status"] == "missing"
     assert thread(then, "search-for-paige")["status"] == "open"
@@ -240,16 +267,19 @@ def test_reveal_12_hidden_until_8_late(export):
     now, then = export("8:late"), export(before("8:late"))
     assert str(before("8:late")) == "8:mid"
     assert character(now, "aaron")["status"] == "dead, killed by Ingrid"
-    assert relationship(now, "Ingrid Greene", "Aaron Corval")["label"] == "She killed him"
+    assert side(now, "ingrid", "Aaron Corval") == "The man she killed"
+    assert side(now, "aaron", "Ingrid Greene") == "His killer"
     assert thread(now, "aaron-murder")["status"] == "resolved"
     assert character(now, "ingrid")["status"] == "awake"
+    assert any("Paige was in rehab" in f for f in character(now, "ingrid")["facts"])
+    assert not any("once been to herself" in f for f in character(now, "ingrid")["facts"])
 
     assert character(then, "aaron")["status"] == "dead"
     # the pair is not linked at all before the reveal: the link alone would point at her
     assert relationship(then, "Ingrid Greene", "Aaron Corval") is None
     assert thread(then, "aaron-murder")["status"] == "open"
     for leak in ("killed by Ingrid", "Ingrid who killed", "Ingrid killed", "Killed Aaron",
-                 "She killed him"):
+                 "The man she killed"):
         assert leak not in blob(then), leak
     assert character(then, "ingrid")["role"] == "Paediatrician, Simon's wife and Paige's mother"
     assert character(then, "ingrid")["status"] == "in a coma after further emergency surgery"
@@ -258,37 +288,44 @@ def test_reveal_12_hidden_until_8_late(export):
 # 13 ------------------------------------------------------------------------------------------
 def test_reveal_13_hidden_until_8_end(export):
     now, then = export("8:end"), export(before("8:end"))
-    assert relationship(now, "Paige Greene", "Aaron Corval")["label"] == "Half-siblings"
+    assert side(now, "paige", "Aaron Corval") == "Half-brother"
+    assert side(now, "aaron", "Paige Greene") == "Half-sister"
     assert any("half-brother" in f for f in character(now, "paige")["facts"])
 
-    assert relationship(then, "Paige Greene", "Aaron Corval")["label"] == "Boyfriend and dealer"
+    assert side(then, "paige", "Aaron Corval") == "Boyfriend and dealer"
+    assert side(then, "aaron", "Paige Greene") == "Girlfriend, whom he supplies"
     assert "half-" not in blob(then).lower() and "genealogy" not in blob(then)
 
 
 # 14 ------------------------------------------------------------------------------------------
 def test_reveal_14_hidden_until_8_end(export):
     now, then = export("8:end"), export(before("8:end"))
-    assert relationship(now, "Ingrid Greene", "Aaron Corval")["label"] == "Mother and son"
-    assert relationship(now, "Casper Vartage", "Aaron Corval")["label"] == "Father and son"
+    assert side(now, "ingrid", "Aaron Corval") == "Her son, whom she killed without knowing it"
+    assert side(now, "aaron", "Ingrid Greene") == "Birth mother, and his killer"
+    assert side(now, "aaron", "Casper Vartage") == "Father"
+    assert side(now, "simon", "Aaron Corval") == "Paige's half-brother, and Ingrid's son"
     assert relationship(now, "Casper Vartage", "Ingrid Greene") is not None
     ingrid = character(now, "ingrid")
     assert "Shining Truth" in ingrid["role"]
     assert "That child was Aaron; she is unaware that the man she killed was her son." in ingrid["facts"]
-    assert relationship(now, "Simon Greene", "Ingrid Greene")["label"] == "Married; he keeps a secret from her"
+    assert side(now, "simon", "Ingrid Greene") == "Wife, from whom he keeps a secret"
+    assert side(now, "ingrid", "Simon Greene") == "Husband, who keeps a secret from her"
 
-    assert relationship(then, "Ingrid Greene", "Aaron Corval")["label"] == "She killed him"
+    assert side(then, "ingrid", "Aaron Corval") == "The man she killed"
+    assert side(then, "simon", "Aaron Corval") == "Paige's boyfriend"
     assert relationship(then, "Casper Vartage", "Aaron Corval") is None
     assert relationship(then, "Casper Vartage", "Ingrid Greene") is None
     card = json.dumps(character(then, "ingrid"))
     assert "Shining Truth" not in card and "cult" not in card.lower()
-    assert "her son" not in blob(then) and "Mother and son" not in blob(then)
-    assert "birth mother" not in blob(then) and "Aaron's father" not in blob(then)
+    assert "her son" not in blob(then).lower() and "Mother and son" not in blob(then)
+    assert "birth mother" not in blob(then).lower() and "Aaron's father" not in blob(then)
 
 
 # --- the finale's secrets stay out of everything before their scene ---------------------------
 PARENTAGE_AND_KILLER = ("killed by Ingrid", "Ingrid killed", "Ingrid who killed", "her son",
-                        "Mother and son", "birth mother", "Aaron's father", "half-brother",
-                        "Half-siblings", "One of Casper Vartage's unwanted sons")
+                        "Her son", "Mother and son", "birth mother", "Birth mother",
+                        "Aaron's father", "half-brother", "Half-brother", "Half-sister",
+                        "Half-siblings", "The man she killed", "One of Casper Vartage's unwanted sons")
 
 
 @pytest.mark.parametrize("where", ["7:end", "8:early", "8:mid"])
@@ -305,9 +342,10 @@ def test_last_reveals_absent_before_8_late(export, where):
 
 def test_last_reveals_present_at_8_end(export):
     data = export("8:end")
-    for shown in ("dead, killed by Ingrid", "Mother and son", "Half-siblings"):
+    for shown in ("dead, killed by Ingrid", "Her son, whom she killed without knowing it",
+                  "Half-brother"):
         assert shown in blob(data), shown
-    assert relationship(data, "Casper Vartage", "Aaron Corval")["label"] == "Father and son"
+    assert side(data, "cult-leader", "Aaron Corval") == "Son, given away as a baby"
 
 
 # --- statuses and first appearances on their checkpoints --------------------------------------
@@ -320,8 +358,8 @@ def test_last_reveals_present_at_8_end(export):
     ("paige", "1:mid", "missing"),
     ("paige", "8:mid", "alive, in rehab"),
     ("elena", "6:end", "dead"),
-    ("ash", "7:late", "dead"),
-    ("dee-dee", "7:late", "dead"),
+    ("ash", "7:end", "dead"),
+    ("dee-dee", "7:end", "dead"),
     ("cult-leader", "8:early", "arrested"),
 ], ids=[f"status{i:02d}-{w}" for i, (_, w, _) in enumerate(_STATUS_CASES, 1)])
 def test_status_changes_on_its_checkpoint(export, char_id, where, status):
@@ -332,8 +370,8 @@ def test_status_changes_on_its_checkpoint(export, char_id, where, status):
 
 @pytest.mark.parametrize("char_id, where", _APPEARANCE_CASES := [
     ("cornelius", "1:late"),
-    ("elena", "1:end"),
-    ("maria", "3:end"),          # before ep4's explanation (F66)
+    ("elena", "1:mid"),          # addendum 2 §4 (one translated source, low confidence)
+    ("maria", "1:mid"),          # addendum 2 §4
     ("ash", "4:end"),            # "before ep5 certain, ep1 only [C]" -> latest allowed
     ("dee-dee", "4:end"),
     ("lou", "4:end"),            # "before ep5" [C] (F67)
@@ -460,3 +498,26 @@ def test_coverage_characters_relationships_threads_episodes(pack, export):
         assert needed in everyone, needed
     for number in range(1, 9):
         assert recap(export("8:end"), number), f"episode {number} has no recap"
+
+
+# --- outside corrections (addendum 2 §3) stay corrected -------------------------------------
+def test_groups_are_claims_dated_from_when_they_hold(pack):
+    def groups(where: str, char_id: str) -> tuple[str, ...]:
+        cv = View(pack, Position.parse(where)).character(char_id)
+        return cv.groups if cv else ()
+
+    assert "The victims" not in groups("8:end", "nathan")
+    assert groups("8:end", "stephanie") == ()
+    assert "Elena's circle" not in groups(str(before("4:end")), "maria")
+    assert "Elena's circle" in groups("4:end", "maria")
+
+
+def test_corrected_wording_holds_at_the_finale(export):
+    data = blob(export("8:end"))
+    for wrong in ("DC Todd", "Detective constable", "no longer under suspicion",
+                  "not her lover", "Spotted by Alison", "Alison notices"):
+        assert wrong not in data, wrong
+    assert "Detective, Fagbenle's partner" == character(export("1:mid"), "todd")["role"]
+    assert any("Alison keeps watch on her" in f for f in character(export("6:early"), "elena")["facts"])
+    paige = character(export("1:early"), "paige")
+    assert any("wearing a Lanford University T-shirt" in f for f in paige["facts"])

@@ -30,7 +30,10 @@ def when(position: Position) -> str:
 
 
 def uncertain(item: Item | None) -> str:
-    return " (uncertain)" if item is not None and item.confidence == "low" else ""
+    """The one quiet mark for a weakly sourced line (:func:`runaway_companion.view.mark`)."""
+    from runaway_companion.view import mark
+
+    return mark(item)
 
 
 def source_keys(items: Iterable[Item | None]) -> list[str]:

@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from runaway_companion.tui.base import NOT_DUE_MARK, DetailScroll, RichStatic, Rows, SteadyOptionList, ViewPane, cite, set_text, uncertain
 
-from runaway_companion.view import hidden_sources_line, source_text
+from runaway_companion.view import MARK_LEGEND, hidden_sources_line, source_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from runaway_companion.view import CharacterView, View
@@ -85,7 +85,7 @@ def card(view: "View", cv: "CharacterView", sources: bool = False) -> Renderable
     grid = Rows()
     for rel in rels:
         stage = rel.stages[-1]
-        line = Text.assemble((rel.other(cv.id).name, "bold"), " — ", rel.label + uncertain(stage))
+        line = Text.assemble((rel.other(cv.id).name, "bold"), " — ", rel.label_for(cv.id) + uncertain(stage))
         if sources:
             line.append_text(cite(stage, numbers))
         grid.add_row(" •", line)
@@ -98,6 +98,7 @@ def card(view: "View", cv: "CharacterView", sources: bool = False) -> Renderable
             parts.append(Text(f" {n}. {source_text(src)}"))
         if hidden:
             parts.append(Text(f" {NOT_DUE_MARK} {hidden_sources_line(hidden)}", style="dim"))
+        parts.append(Text(f" {MARK_LEGEND}", style="dim"))
     else:
         parts.append(Text(""))
         parts.append(Text("s: show the sources behind these lines", style="dim"))

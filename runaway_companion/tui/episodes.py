@@ -32,8 +32,8 @@ def episode_detail(view: "View", ep: "EpisodeView") -> RenderableType:
     else:
         parts.append(Text("Watched", style="italic"))
     parts.append(Text(""))
-    if not ep.recap:
-        parts.append(Text("Nothing to recap yet.", style="dim"))
+    if ep.recap_note:
+        parts.append(Text(ep.recap_note, style="dim"))
         return Group(*parts)
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)

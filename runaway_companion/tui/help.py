@@ -11,6 +11,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from runaway_companion.view import MARK_LEGEND
+
 KEYS: list[tuple[str, str]] = [
     ("1 2 3 4", "Characters · Relationships · Threads · Episodes"),
     ("5  or  n", "New since last time: what moving forward revealed"),
@@ -42,7 +44,7 @@ def help_text() -> Group:
     for key, what in KEYS:
         table.add_row(key, what)
     return Group(Text("Keys", style="bold underline"), Text(""), table, Text(""),
-                 Text(PROMISE, style="dim"), Text(""),
+                 Text(PROMISE, style="dim"), Text(""), Text(MARK_LEGEND, style="dim"), Text(""),
                  Text("esc, q or ? closes this", style="dim italic"))
 
 

@@ -20,6 +20,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from runaway_companion.tui.base import DetailScroll, RichStatic, SteadyOptionList, ViewPane, memo_grid, set_text, truncate, uncertain, when
+from runaway_companion.view import label_for
 
 if TYPE_CHECKING:  # pragma: no cover
     from runaway_companion.view import CharacterView, View
@@ -198,13 +199,13 @@ def details(view: "View", cv: "CharacterView") -> RenderableType:
     for rel in rels:
         other = rel.other(cv.id)
         parts.append(Text.assemble((other.name, "bold"), " — ",
-                                   rel.label + uncertain(rel.stages[-1])))
+                                   rel.label_for(cv.id) + uncertain(rel.stages[-1])))
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True, style="dim")
         grid.add_column(ratio=1)
-        earlier = [s for s in rel.stages[:-1] if s.text != rel.label]
+        earlier = [s for s in rel.stages[:-1] if label_for(s, cv.id) != rel.label_for(cv.id)]
         for stage in earlier:
-            grid.add_row(f"  {when(stage.at)}", Text(f"was: {stage.text}", style="italic"))
+            grid.add_row(f"  {when(stage.at)}", Text(f"was: {label_for(stage, cv.id)}", style="italic"))
         for h in rel.history:
             grid.add_row(f"  {when(h.at)}", Text(h.text + uncertain(h)))
         if earlier or rel.history:

@@ -90,7 +90,7 @@ async def _check_position(app, pilot, pack, position: Position, screens: bool) -
             if value:
                 assert value in text, f"{where}, {c.name}: {value} missing"
         for rel in view.relationships_of(c.id):
-            assert rel.label in text, f"{where}, {c.name}: label {rel.label} missing"
+            assert rel.label_for(c.id) in text, f"{where}, {c.name}: label {rel.label_for(c.id)} missing"
             for h in rel.history:
                 assert h.text in text, f"{where}, {c.name}: history missing: {h.text}"
     for t in view.threads:
