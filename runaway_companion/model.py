@@ -31,6 +31,7 @@ class Episode(NamedTuple):
     number: int
     title: Item | None  # dated at (number, early): visible once the episode is started
     recap: tuple[Item, ...]
+    ids: tuple[tuple[str, str], ...] = ()  # external ids (imdb, tmdb, tvdb), shown as its title is
 
 
 class Character(NamedTuple):
@@ -78,6 +79,7 @@ class Pack(NamedTuple):
     threads: tuple[Thread, ...]
     sources: dict[str, Source]
     path: Path | None = None
+    ids: tuple[tuple[str, str], ...] = ()  # the show's external ids (imdb, tmdb, tvdb)
 
     @property
     def episode_count(self) -> int:
