@@ -182,6 +182,29 @@ ACROSS = ("unknown source key", "is never cited", "unknown character", "duplicat
           "out of range", "before", "out of order", "names '")
 
 
+def test_the_relationship_schema_takes_one_label_or_one_per_side():
+    """A stage is ``label:`` (one neutral label) or ``labels: {owner: …, owner: …}`` (one per
+    card): exactly one of the two; per side, exactly two sides keyed by character ids."""
+    check = VALIDATORS["relationships.yaml"]
+
+    def doc(stage):
+        return {"relationships": [{"id": "a-b", "between": ["a", "b"], "stages": [stage]}]}
+
+    base = {"at": "1:end", "sources": ["S1"]}
+    assert not list(check.iter_errors(doc({"label": "Old friend", **base})))
+    assert not list(check.iter_errors(doc({"labels": {"a": "Daughter", "b": "Father"}, **base,
+                                           "confidence": "low"})))
+    for bad in ({"label": "Old friend", "labels": {"a": "x", "b": "y"}, **base},
+                {"labels": {"a": "Daughter"}, **base},
+                {"labels": {"a": "x", "b": "y", "c": "z"}, **base},
+                {"labels": {"A B": "x", "b": "y"}, **base},
+                {"labels": {"a": "", "b": "y"}, **base},
+                {"labels": ["a", "b"], **base},
+                {"labels": {"a": "x", "b": "y"}, "sources": ["S1"]},
+                {**base}):
+        assert list(check.iter_errors(doc(bad))), bad
+
+
 # --- the command ---------------------------------------------------------------------------
 
 def test_companion_schema_prints_one_or_all_and_writes_them(tmp_path):
