@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from runaway_companion.progress import Position
+from runaway_companion.progress import Position, Seasons
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +80,7 @@ class Pack(NamedTuple):
     sources: dict[str, Source]
     path: Path | None = None
     ids: tuple[tuple[str, str], ...] = ()  # the show's external ids (imdb, tmdb, tvdb)
+    seasons: Seasons = Seasons()  # episodes per season; empty for a show without seasons
 
     @property
     def episode_count(self) -> int:

@@ -13,7 +13,7 @@ from runaway_companion.packcheck import (FILES, ID_RE, MAX_EPISODES, Ctx, as_lis
                                          close_matches, dated_item, dated_items, is_map,
                                          line_of_item, not_before, own_id, parse_at, reveal_only,
                                          short, source_words, text_of, top_level, typename)
-from runaway_companion.progress import REVEAL_CHECKPOINTS, Position
+from runaway_companion.progress import REVEAL_CHECKPOINTS, Position, Seasons
 from runaway_companion.yamltree import PackError, YList, YMap
 
 
@@ -40,7 +40,7 @@ def build_pack(docs: dict[str, Any], path: Path) -> Pack:
                                                             if Path(p.file).name in FILES else 9,
                                                             p.line)))
     return Pack(show_id, title, tuple(episodes), tuple(characters), tuple(relationships),
-                tuple(threads), sources.by_key, pack_dir, show_ids)
+                tuple(threads), sources.by_key, pack_dir, show_ids, ctx.seasons)
 
 
 def _show(ctx: Ctx, docs: dict[str, Any], pack_dir: Path
@@ -50,7 +50,7 @@ def _show(ctx: Ctx, docs: dict[str, Any], pack_dir: Path
     show, show_file = top_level(ctx, docs, pack_dir, "show.yaml", None)
     show_id, title, episodes, show_ids = "", "", [], ()
     if show is not None:
-        check_keys(ctx, show_file, show, "show", ("id", "title", "episodes"), ("ids",))
+        check_keys(ctx, show_file, show, "show", ("id", "title", "episodes"), ("ids", "seasons"))
         show_ids = _external_ids(ctx, show_file, show, "show")
         show_id = text_of(ctx, show_file, show, "id", "show") or "" if "id" in show else ""
         title = text_of(ctx, show_file, show, "title", "show") or "" if "title" in show else ""
@@ -116,11 +116,36 @@ def _show(ctx: Ctx, docs: dict[str, Any], pack_dir: Path
             missing = sorted(set(range(1, max(seen) + 1)) - seen)
             ctx.add(show_file, raw_eps.line, f"episodes are not numbered 1..{max(seen)} "
                     f"(missing {', '.join(map(str, missing))})", "number episodes without gaps")
+        if show.get("seasons") is not None:
+            ctx.seasons = _seasons(ctx, show_file, show, len(seen))
         if show_id and not ID_RE.match(show_id):
             ctx.add(show_file, show.line_of("id"), f"show id {show_id!r} is not a simple id",
                     "use lowercase letters, digits and '-'")
     episodes.sort(key=lambda e: e.number)
     return show_id, title, episodes, show_ids
+
+
+def _seasons(ctx: Ctx, file: str, show: YMap, episodes: int) -> Seasons:
+    """``seasons: [8, 10, 6]`` (optional): how many episodes each season has, in order; they add
+    up to the episodes listed, which stay numbered 1..N across the whole show."""
+    raw = show["seasons"]
+    line = show.line_of("seasons")
+    fix = "write seasons: [N, N, …], the number of episodes in each season, in order"
+    if not isinstance(raw, YList) or not raw:
+        ctx.add(file, line, f"show: 'seasons' must be a list of episode counts, not "
+                f"{typename(raw)}", fix)
+        return Seasons()
+    counts = []
+    for count in raw:
+        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_EPISODES:
+            ctx.add(file, line, f"show: seasons has {count!r}, not a number of episodes", fix)
+            return Seasons()
+        counts.append(count)
+    if episodes and sum(counts) != episodes:
+        ctx.add(file, line, f"show: seasons add up to {sum(counts)} episodes, but "
+                f"{episodes} are listed", "make the counts add up to the episodes listed")
+        return Seasons()
+    return Seasons(counts)
 
 
 # external ids a show or an episode may carry, so other tools can match it: the key, and the
