@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 from typing import Sequence
 
-from runaway_companion.progress import CHECKPOINTS, Position, PositionError, one_line
+from runaway_companion.progress import (CHECKPOINTS, Position, PositionError, one_line,
+                                       parse_position)
 
 EXIT_USAGE = 2
 EXIT_BAD_PACK = 1
@@ -21,17 +23,22 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
-def _episode(text: str) -> int:
+def _episode(text: str) -> int | str:
     try:
         if not text.strip().isascii():  # int() takes any script's digits ("٣"): not we
             raise ValueError
         value = int(text)
         Position(value)  # one wording for a bad episode, however it was given
     except ValueError:
+        if _SEASON_FORM.match(text.strip().lower()):  # "2x05": read against the pack's seasons
+            return text.strip()
         shown = text.strip() if text.strip().lstrip("-").isdigit() else repr(one_line(text))
         raise argparse.ArgumentTypeError(
             f"episode must be a whole number from 1, not {shown}") from None
     return value
+
+
+_SEASON_FORM = re.compile(r"^s?\d{1,4}\s*[xe]\s*\d{1,4}$", re.ASCII)
 
 
 class _ClockTime(str):
@@ -61,8 +68,9 @@ def _position_opts(parser: argparse.ArgumentParser, default=argparse.SUPPRESS) -
                              "shipped with the companion ('example', a made-up show; default: "
                              "the shipped Run Away pack)")
     parser.add_argument("--episode", "-e", type=_episode, metavar="N", default=default,
-                        help="the episode you are watching or about to watch (1..N); alone it "
-                             "means its start, so it shows nothing of that episode")
+                        help="the episode you are watching or about to watch (1..N; for a show "
+                             "with seasons also SEASONxEPISODE, e.g. 2x05); alone it means its "
+                             "start, so it shows nothing of that episode")
     parser.add_argument("--at", type=_checkpoint, metavar="CHECKPOINT", default=default,
                         help="how far into that episode: start | early | mid | late | end, or "
                              "the time on your player (34:10, 34m), rounded down to a "
@@ -112,7 +120,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     if only in (None, 'progress'):
         p = sub.add_parser(
             "progress", parents=[common], help="print or set saved progress (e.g. 6:late)",
-            description="Print your saved progress, or set it to N[:CHECKPOINT]. Moving it "
+            description="Print your saved progress, or set it to N[:CHECKPOINT] (for a show "
+                        "with seasons also SEASONxEPISODE[:CHECKPOINT], e.g. 2x05:mid). Moving it "
                         "forward by more than one checkpoint asks first in a terminal.")
         p.add_argument("position", nargs="?", metavar="N[:CHECKPOINT]",
                        help="e.g. 6:late, or 6@34:10 for the time on your player (rounded down)")
@@ -219,6 +228,8 @@ def _override(args, pack) -> Position | None:
             raise UsageError("--at needs --episode (e.g. --episode 6 --at late)")
         return None
     try:
+        if isinstance(episode, str):  # SEASONxEPISODE
+            episode = pack.seasons.episode_of(episode)
         Position(episode).check_within(pack.episode_count)
     except PositionError as exc:
         raise UsageError(f"{exc}") from None
@@ -311,21 +322,23 @@ def cmd_progress(args) -> int:
     if position is not None:
         # (a damaged file counts as nothing saved; the save below replaces it, so no warning)
         loaded = state.load_progress(pack.id, pack.episode_count)
+        seasons = pack.seasons
         if position.key > loaded.position.key + 1 and not args.yes \
-                and not _confirm_forward(loaded.position, position):
-            print(f"companion: kept your saved progress at {loaded.position} (not moved)",
-                  file=sys.stderr)
+                and not _confirm_forward(loaded.position.label(seasons), position.label(seasons)):
+            print(f"companion: kept your saved progress at {loaded.position.label(seasons)} "
+                  "(not moved)", file=sys.stderr)
             return 1
         failed = state.save_progress(pack.id, position)
         if failed:  # a full disk, a read-only folder, a file it could not read: never "saved"
             print(f"companion: error: {one_line(failed)}", file=sys.stderr)
             return 1
-        print(f"Progress saved: {position} ({position.describe()})")
+        print(f"Progress saved: {position.label(seasons)} ({position.describe(seasons)})")
         return 0
     loaded = state.load_progress(pack.id, pack.episode_count)
     _warn(loaded.warning)
     suffix = "" if loaded.saved else " — nothing saved yet"
-    print(f"{loaded.position} ({loaded.position.describe()}){suffix}")
+    print(f"{loaded.position.label(pack.seasons)} ({loaded.position.describe(pack.seasons)})"
+          f"{suffix}")
     return 0
 
 
@@ -335,10 +348,10 @@ def _asked_position(args, pack) -> Position:
     clock_time = _clock_time(after) if sep else None
     try:
         if clock_time is not None:
-            position = Position.parse(episode_text)
+            position = parse_position(episode_text, pack.seasons)
             position.check_within(pack.episode_count)
             return _by_the_clock(args, pack, position.episode, clock_time)
-        position = Position.parse(args.position)
+        position = parse_position(args.position, pack.seasons)
         position.check_within(pack.episode_count)
         return position
     except PositionError as exc:
@@ -379,7 +392,7 @@ def _clock_time(text: str) -> str | None:
     return text.strip() if looks_like_time(text) else None
 
 
-def _confirm_forward(old: Position, new: Position) -> bool:
+def _confirm_forward(old: Position | str, new: Position | str) -> bool:
     """A forward jump of more than one checkpoint: ask in a terminal; elsewhere say so."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         print(f"companion: moving your saved progress forward from {old} to {new} "

@@ -8,12 +8,10 @@ from runaway_companion.view import MARK_LEGEND, View, mark
 
 def to_json_dict(view: View) -> dict:
     return {
-        "show": {"id": view.show_id, "title": view.show_title},
+        "show": {"id": view.show_id, "title": view.show_title,
+                 **({"ids": dict(view.pack.ids)} if view.pack.ids else {})},
         "progress": {"episode": view.position.episode, "at": view.position.checkpoint},
-        "episodes": [
-            {"number": e.number, "title": e.title, "recap": [b.text for b in e.recap]}
-            for e in view.episodes
-        ],
+        "episodes": [_episode(view, e) for e in view.episodes],
         "characters": [
             {
                 "id": c.id,
@@ -44,6 +42,16 @@ def to_json_dict(view: View) -> dict:
             for t in view.threads
         ],
     }
+
+
+def _episode(view: View, e) -> dict:
+    out = {"number": e.number, "title": e.title, "recap": [b.text for b in e.recap]}
+    # external ids (when the pack gives them) are keys to the episode's title elsewhere: they
+    # are shown as its title is, once the viewer has started it; before, there is no "ids" key
+    ids = view.pack.episodes[e.number - 1].ids
+    if ids and e.state != "unstarted":
+        out["ids"] = dict(ids)
+    return out
 
 
 def to_json(view: View) -> str:

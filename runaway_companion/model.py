@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from runaway_companion.progress import Position
+from runaway_companion.progress import Position, Seasons
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +37,7 @@ class Episode(NamedTuple):
     title: Item | None  # dated at (number, early): visible once the episode is started
     recap: tuple[Item, ...]
     runtime_s: int | None = None  # optional, for turning a playback time into a checkpoint
+    ids: tuple[tuple[str, str], ...] = ()  # external ids (imdb, tmdb, tvdb), shown as its title is
 
 
 class Character(NamedTuple):
@@ -84,6 +85,8 @@ class Pack(NamedTuple):
     threads: tuple[Thread, ...]
     sources: dict[str, Source]
     path: Path | None = None
+    ids: tuple[tuple[str, str], ...] = ()  # the show's external ids (imdb, tmdb, tvdb)
+    seasons: Seasons = Seasons()  # episodes per season; empty for a show without seasons
 
     @property
     def episode_count(self) -> int:

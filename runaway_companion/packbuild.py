@@ -14,8 +14,8 @@ from runaway_companion.packcheck import (FILES, ID_RE, MAX_EPISODES, Ctx, as_lis
                                          close_matches, dated_item, dated_items, is_map,
                                          line_of_item, not_before, own_id, parse_at, reveal_only,
                                          short, source_words, stage_items, text_of,
-                                         top_level)
-from runaway_companion.progress import REVEAL_CHECKPOINTS, Position
+                                         top_level, typename)
+from runaway_companion.progress import REVEAL_CHECKPOINTS, Position, Seasons
 from runaway_companion.yamltree import PackError, YList, YMap
 
 
@@ -31,7 +31,7 @@ def build_pack(docs: dict[str, Any], path: Path) -> Pack:
     """The model from the five parsed files; every problem in one PackError, in file order."""
     ctx = Ctx(None)
     pack_dir = Path(path)
-    show_id, title, episodes = _show(ctx, docs, pack_dir)  # first: sets ctx.episodes for 'at'
+    show_id, title, episodes, show_ids = _show(ctx, docs, pack_dir)  # first: sets ctx.episodes
     sources = _sources(ctx, docs, pack_dir)
     characters, char_ids = _characters(ctx, docs, pack_dir)
     relationships = _relationships(ctx, docs, pack_dir, char_ids)
@@ -42,15 +42,18 @@ def build_pack(docs: dict[str, Any], path: Path) -> Pack:
                                                             if Path(p.file).name in FILES else 9,
                                                             p.line)))
     return Pack(show_id, title, tuple(episodes), tuple(characters), tuple(relationships),
-                tuple(threads), sources.by_key, pack_dir)
+                tuple(threads), sources.by_key, pack_dir, show_ids, ctx.seasons)
 
 
-def _show(ctx: Ctx, docs: dict[str, Any], pack_dir: Path) -> tuple[str, str, list[Episode]]:
-    """show.yaml: the id, the title and the episodes with their titles and recaps."""
+def _show(ctx: Ctx, docs: dict[str, Any], pack_dir: Path
+          ) -> tuple[str, str, list[Episode], tuple[tuple[str, str], ...]]:
+    """show.yaml: the id, the title, the external ids and the episodes with their titles,
+    recaps and external ids."""
     show, show_file = top_level(ctx, docs, pack_dir, "show.yaml", None)
-    show_id, title, episodes = "", "", []
+    show_id, title, episodes, show_ids = "", "", [], ()
     if show is not None:
-        check_keys(ctx, show_file, show, "show", ("id", "title", "episodes"), ())
+        check_keys(ctx, show_file, show, "show", ("id", "title", "episodes"), ("ids", "seasons"))
+        show_ids = _external_ids(ctx, show_file, show, "show")
         show_id = text_of(ctx, show_file, show, "id", "show") or "" if "id" in show else ""
         title = text_of(ctx, show_file, show, "title", "show") or "" if "title" in show else ""
         raw_eps = as_list(ctx, show_file, show.get("episodes"), show.line_of("episodes"), "show: 'episodes'")
@@ -66,7 +69,7 @@ def _show(ctx: Ctx, docs: dict[str, Any], pack_dir: Path) -> tuple[str, str, lis
             where = f"episode[{i + 1}]"
             if not is_map(ctx, show_file, ep, line, where):
                 continue
-            check_keys(ctx, show_file, ep, where, ("number",), ("title", "recap", "runtime"))
+            check_keys(ctx, show_file, ep, where, ("number",), ("title", "recap", "runtime", "ids"))
             number = ep.get("number")
             if isinstance(number, bool) or not isinstance(number, int) or number < 1:
                 if "number" in ep:
@@ -117,16 +120,81 @@ def _show(ctx: Ctx, docs: dict[str, Any], pack_dir: Path) -> tuple[str, str, lis
                     ctx.add(show_file, ep.line_of("runtime"), f"{where}: runtime "
                             f"{ep['runtime']!r} is not a duration of up to a day",
                             "write whole minutes (runtime: 50) or h:mm:ss (runtime: \"0:50:00\")")
-            episodes.append(Episode(number, ep_title, tuple(recap), runtime))
+            episodes.append(Episode(number, ep_title, tuple(recap), runtime,
+                                    _external_ids(ctx, show_file, ep, where)))
         if seen and sorted(seen) != list(range(1, max(seen) + 1)):
             missing = sorted(set(range(1, max(seen) + 1)) - seen)
             ctx.add(show_file, raw_eps.line, f"episodes are not numbered 1..{max(seen)} "
                     f"(missing {', '.join(map(str, missing))})", "number episodes without gaps")
+        if show.get("seasons") is not None:
+            ctx.seasons = _seasons(ctx, show_file, show, len(seen))
         if show_id and not ID_RE.match(show_id):
             ctx.add(show_file, show.line_of("id"), f"show id {show_id!r} is not a simple id",
                     "use lowercase letters, digits and '-'")
     episodes.sort(key=lambda e: e.number)
-    return show_id, title, episodes
+    return show_id, title, episodes, show_ids
+
+
+def _seasons(ctx: Ctx, file: str, show: YMap, episodes: int) -> Seasons:
+    """``seasons: [8, 10, 6]`` (optional): how many episodes each season has, in order; they add
+    up to the episodes listed, which stay numbered 1..N across the whole show."""
+    raw = show["seasons"]
+    line = show.line_of("seasons")
+    fix = "write seasons: [N, N, …], the number of episodes in each season, in order"
+    if not isinstance(raw, YList) or not raw:
+        ctx.add(file, line, f"show: 'seasons' must be a list of episode counts, not "
+                f"{typename(raw)}", fix)
+        return Seasons()
+    counts = []
+    for count in raw:
+        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_EPISODES:
+            ctx.add(file, line, f"show: seasons has {count!r}, not a number of episodes", fix)
+            return Seasons()
+        counts.append(count)
+    if episodes and sum(counts) != episodes:
+        ctx.add(file, line, f"show: seasons add up to {sum(counts)} episodes, but "
+                f"{episodes} are listed", "make the counts add up to the episodes listed")
+        return Seasons()
+    return Seasons(counts)
+
+
+# external ids a show or an episode may carry, so other tools can match it: the key, and the
+# shape of its value (an IMDb id is "tt" and digits; TMDB and TVDB ids are numbers, as text)
+EXTERNAL_IDS = {
+    "imdb": (re.compile(r"tt[0-9]{7,10}"), "an IMDb", '"tt" and 7 to 10 digits, e.g. "tt0000001"'),
+    "tmdb": (re.compile(r"[0-9]{1,12}"), "a TMDB", 'digits, in quotes, e.g. "12345"'),
+    "tvdb": (re.compile(r"[0-9]{1,12}"), "a TVDB", 'digits, in quotes, e.g. "12345"'),
+}
+
+
+def _external_ids(ctx: Ctx, file: str, node: YMap, where: str) -> tuple[tuple[str, str], ...]:
+    """``ids: {imdb: "tt…", tmdb: "…", tvdb: "…"}`` (optional): each a string of its shape."""
+    raw = node.get("ids")
+    if raw is None:
+        return ()
+    if not is_map(ctx, file, raw, node.line_of("ids"), f"{where} ids"):
+        return ()
+    for key, line in raw.duplicates:
+        ctx.add(file, line, f"{where} ids: key '{key}' given twice", "keep one of them")
+    out = []
+    for key, value in raw.items():
+        line = raw.line_of(key)
+        if key not in EXTERNAL_IDS:
+            close = close_matches(str(key), list(EXTERNAL_IDS), n=1)
+            ctx.add(file, line, f"{where} ids: unknown key '{key}'",
+                    f"did you mean '{close[0]}'?" if close else
+                    f"allowed keys: {', '.join(EXTERNAL_IDS)}")
+            continue
+        shape, kind, example = EXTERNAL_IDS[key]
+        if not isinstance(value, str):
+            ctx.add(file, line, f"{where} ids: {key} must be text, not {typename(value)}",
+                    f"write {key}: in quotes — {example}")
+        elif not shape.fullmatch(value):
+            ctx.add(file, line, f"{where} ids: {key} {short(value)!r} is not {kind} id",
+                    f"write {example}")
+        else:
+            out.append((str(key), value))
+    return tuple(out)
 
 
 def _sources(ctx: Ctx, docs: dict[str, Any], pack_dir: Path) -> _Sources:

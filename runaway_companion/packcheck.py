@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from runaway_companion.model import Item
-from runaway_companion.progress import REVEAL_CHECKPOINTS, Position
+from runaway_companion.progress import REVEAL_CHECKPOINTS, Position, PositionError, Seasons
 from runaway_companion.yamltree import Problem, YList, YMap
 
 FILES = ("show.yaml", "characters.yaml", "relationships.yaml", "threads.yaml", "sources.yaml")
@@ -28,6 +28,7 @@ class Ctx:
     def __init__(self, episodes: int | None):
         self.problems: list[Problem] = []
         self.episodes = episodes
+        self.seasons: Seasons = Seasons()  # set by show.yaml: reveal points may say 2x05:mid
         self.source_uses: dict[str, tuple[str, int]] = {}
 
     def add(self, file: str, line: int, what: str, fix: str) -> None:
@@ -92,7 +93,21 @@ def text_of(ctx: Ctx, file: str, m: YMap, key: str, where: str) -> str | None:
     return text
 
 
+_SEASON_AT_RE = re.compile(r"^\s*([sS]?\d{1,4}\s*[xXeE]\s*\d{1,4})\s*:\s*([a-z]+)\s*$")
+
+
 def parse_at(ctx: Ctx, file: str, value: Any, line: int, where: str) -> Position | None:
+    season_form = _SEASON_AT_RE.match(value) if isinstance(value, str) else None
+    if season_form is not None:  # "2x05:mid": the fifth episode of season 2
+        try:
+            episode = ctx.seasons.episode_of(season_form.group(1))
+        except PositionError as exc:
+            ctx.add(file, line, f"{where}: reveal point {value!r}: {exc}",
+                    "declare seasons: [N, N, …] in show.yaml, or write EPISODE:CHECKPOINT"
+                    if not ctx.seasons else "use a season and episode the show has")
+            return None
+        if episode is not None:
+            value = f"{episode}:{season_form.group(2)}"
     if not isinstance(value, str) or not _AT_RE.match(value):
         ctx.add(file, line, f"{where}: reveal point {value!r} is malformed",
                 'write at: "EPISODE:CHECKPOINT", e.g. at: "6:late" (early, mid, late or end)')

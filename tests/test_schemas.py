@@ -131,7 +131,8 @@ BROKEN = {
     "between one character": lambda d: _first(d, "relationships.yaml", "relationships").update(between=["tom"]),
     "between a character and itself": lambda d: _first(d, "relationships.yaml", "relationships").update(between=["tom", "tom"]),
     "no stages": lambda d: _first(d, "relationships.yaml", "relationships").update(stages=[]),
-    "a stage without label": lambda d: _first(d, "relationships.yaml", "relationships")["stages"][0].pop("label"),
+    "a stage without label": lambda d: [s.pop("label", None) or s.pop("labels") for s in
+                                        _first(d, "relationships.yaml", "relationships")["stages"][:1]],
     "a recap at an E:checkpoint": lambda d: d["show.yaml"]["episodes"][0]["recap"][0].update(at="1:end"),
     "an episode title with its own at": lambda d: d["show.yaml"]["episodes"][0]["title"].update(at="1:end"),
     "episode number 0": lambda d: d["show.yaml"]["episodes"][0].update(number=0),
@@ -180,6 +181,29 @@ def test_generated_breakage_the_schema_can_see_is_refused_by_both(kind, tmp_path
 # the validator's rules that look across items or files, which no per-file schema can see
 ACROSS = ("unknown source key", "is never cited", "unknown character", "duplicate",
           "out of range", "before", "out of order", "names '")
+
+
+def test_the_relationship_schema_takes_one_label_or_one_per_side():
+    """A stage is ``label:`` (one neutral label) or ``labels: {owner: …, owner: …}`` (one per
+    card): exactly one of the two; per side, exactly two sides keyed by character ids."""
+    check = VALIDATORS["relationships.yaml"]
+
+    def doc(stage):
+        return {"relationships": [{"id": "a-b", "between": ["a", "b"], "stages": [stage]}]}
+
+    base = {"at": "1:end", "sources": ["S1"]}
+    assert not list(check.iter_errors(doc({"label": "Old friend", **base})))
+    assert not list(check.iter_errors(doc({"labels": {"a": "Daughter", "b": "Father"}, **base,
+                                           "confidence": "low"})))
+    for bad in ({"label": "Old friend", "labels": {"a": "x", "b": "y"}, **base},
+                {"labels": {"a": "Daughter"}, **base},
+                {"labels": {"a": "x", "b": "y", "c": "z"}, **base},
+                {"labels": {"A B": "x", "b": "y"}, **base},
+                {"labels": {"a": "", "b": "y"}, **base},
+                {"labels": ["a", "b"], **base},
+                {"labels": {"a": "x", "b": "y"}, "sources": ["S1"]},
+                {**base}):
+        assert list(check.iter_errors(doc(bad))), bad
 
 
 # --- the command ---------------------------------------------------------------------------
