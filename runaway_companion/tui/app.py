@@ -26,10 +26,6 @@ _CSS = ("app.tcss", "tabs/characters.tcss", "tabs/relationships.tcss", "tabs/thr
         "tabs/episodes.tcss", "tabs/news.tcss")
 
 
-def _no_blink_default() -> bool:
-    return bool(os.environ.get("COMPANION_NO_BLINK"))
-
-
 class CompanionApp(CrashSafeApp):
     """The spoiler-safe companion. ``CompanionApp(pack=…, position=…)`` runs anywhere."""
 
@@ -73,7 +69,7 @@ class CompanionApp(CrashSafeApp):
 
         self.saver = ProgressSaver(pack.id)
         self.screenshot_dir = Path(screenshot_dir) if screenshot_dir else None
-        self.blink = (not _no_blink_default()) if cursor_blink is None else cursor_blink
+        self.blink = (not os.environ.get("COMPANION_NO_BLINK")) if cursor_blink is None else cursor_blink
         self.set_reactive(CompanionApp.view, self.session.view)
         self._main: MainScreen | None = None
         self._theme_restored = False

@@ -134,12 +134,18 @@ class MainScreen(Screen[None]):
     # --- panes and tabs ---------------------------------------------------------------------
     @property
     def tabbed(self) -> TabbedContent:
-        return self.query_one(TabbedContent)
+        tabbed = self.__dict__.get("_tabbed")
+        if tabbed is None:
+            tabbed = self.__dict__["_tabbed"] = self.query_one(TabbedContent)
+        return tabbed
 
     def pane(self, tab: str) -> ViewPane | None:
         """The pane of ``tab`` if it is mounted, caught up (it draws what it was told)."""
-        found = self.query(f"#{tab}-pane")
-        pane = found.first(ViewPane) if found else None
+        try:
+            holder = self.tabbed.get_pane(tab)
+        except Exception:  # pragma: no cover - before the tabs exist, or shutting down
+            return None
+        pane = next((c for c in holder.children if isinstance(c, ViewPane)), None)
         if pane is not None:
             pane.catch_up()
         return pane

@@ -49,8 +49,8 @@ class PickList(SteadyOptionList):
         if highlighted is None or not self.is_mounted:
             return
         option = self.options[highlighted]
-        if option.id and not option.disabled:
-            self.post_message(Selected(self.kind, option.id, origin=self))
+        if option.id and not option.disabled:  # straight to the screen: no bubbling hops
+            self.screen.post_message(Selected(self.kind, option.id, origin=self))
 
 
 class ViewPane(Container):
