@@ -211,22 +211,22 @@ async def _tui_scale(pack, moves: int, switches: int, size: tuple[int, int]) -> 
             await settle(pilot)
             # lazy tabs mount after the first refresh: wait until all five are there
             for _ in range(2000):
-                if len(list(app.panes())) >= 5:
+                if len(list(app.main.panes())) >= 5:
                     break
                 await asyncio.sleep(0)
                 await settle(pilot)
             await settle(pilot)
             all_tabs = time.perf_counter() - t0
             Screen._compositor_refresh = original  # type: ignore[method-assign]
-            app.action_show_tab("characters")
+            app.main.action_show_tab("characters")
             await settle(pilot)
             result = TuiScaleResult(len(View(pack, position).characters),
                                     (first[0] - t0) if first else float("nan"), all_tabs)
             async def key(name: str) -> tuple[float, float]:
                 # to the frame showing the newly selected character's card, and to idle
-                before = app.selected_character
+                before = app.main.character
                 return await timed_frame(pilot, lambda: press(app, name),
-                                         lambda: app.selected_character != before)
+                                         lambda: app.main.character != before)
 
             for _ in range(moves):
                 frame, idle = await key("down")

@@ -68,7 +68,7 @@ async def _measure(pack, tabs: tuple[str, ...], sweeps: int, size: tuple[int, in
         await pilot.pause()  # every lazy tab mounted
         await settle(pilot)
         for tab in tabs:
-            app.action_show_tab(tab)
+            app.main.action_show_tab(tab)
             await settle(pilot)
             frames: list[float] = []
             idles: list[float] = []

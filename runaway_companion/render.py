@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import textwrap
 from itertools import groupby
+from typing import NamedTuple
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from runaway_companion.model import Item
 from runaway_companion.view import MARK_LEGEND, CharacterView, View, mark
 
 
@@ -76,29 +78,72 @@ def characters(console: Console, view: View) -> None:
     marked.legend(console)
 
 
+class CardContent(NamedTuple):
+    """What a character's card says at a position — the one formatter behind the CLI's
+    ``show character`` and the TUI's card (each lays it out in its own way)."""
+
+    name: str
+    name_item: Item | None
+    # (field, value, the item whose confidence marks the line, the items the line cites)
+    rows: tuple[tuple[str, str, Item | None, tuple[Item | None, ...]], ...]
+    # (episode, whether it is the one being watched now, its facts)
+    facts: tuple[tuple[int, bool, tuple[Item, ...]], ...]
+    # (the other person's name, the label now, the stage behind it)
+    relationships: tuple[tuple[str, str, Item], ...]
+
+    @property
+    def items(self) -> list[Item | None]:
+        """Every item behind the card's lines, in the card's order (for its sources)."""
+        rows = {field: (item, cited) for field, _value, item, cited in self.rows}
+        out: list[Item | None] = [self.name_item]
+        out.extend(rows.get("aliases", (None, ()))[1])
+        for field in ("actor", "role", "status"):
+            out.append(rows[field][0] if field in rows else None)
+        out.extend(f for _e, _now, facts in self.facts for f in facts)
+        out.extend(stage for _n, _l, stage in self.relationships)
+        return out
+
+
+def card_content(view: View, c: CharacterView) -> CardContent:
+    rows = tuple((field, value, item, cited) for field, value, item, cited in (
+        ("aliases", ", ".join(c.aliases), None, c.alias_items),
+        ("actor", c.actor or "", c.actor_item, (c.actor_item,)),
+        ("role", c.role or "", c.role_item, (c.role_item,)),
+        ("status", c.status or "", c.status_item, (c.status_item,)),
+        ("groups", ", ".join(c.groups), None, ()),
+    ) if value)
+    facts = []
+    for episode, group in groupby(c.facts, key=lambda f: f.at.episode):
+        ep = view.episode(episode)
+        facts.append((episode, ep is not None and ep.state == "current", tuple(group)))
+    # what the other person is to the card's owner (its side of the stage's labels)
+    rels = tuple((r.other(c.id).name, r.label_for(c.id), r.stage)
+                 for r in view.relationships_of(c.id))
+    return CardContent(c.name, c.name_item, rows, tuple(facts), rels)
+
+
+_CLI_LABELS = {"aliases": "Also known as", "actor": "Played by", "role": "Role",
+               "status": "Status", "groups": "Group"}
+
+
 def card(console: Console, view: View, c: CharacterView) -> None:
     marked = _Marks()
-    console.print(Text(c.name, style="bold underline"))
-    rows = [("Also known as", ", ".join(c.aliases), None),
-            ("Played by", c.actor or "", c.actor_item),
-            ("Role", c.role or "", c.role_item), ("Status", c.status or "", c.status_item),
-            ("Group", ", ".join(c.groups), None)]
-    for label, value, item in rows:
-        if value:
-            console.print(Text.assemble((f"{label}: ", "bold"), marked(value, item)))
-    if c.facts:
+    content = card_content(view, c)
+    console.print(Text(content.name, style="bold underline"))
+    for field, value, item, _cited in content.rows:
+        console.print(Text.assemble((f"{_CLI_LABELS[field]}: ", "bold"), marked(value, item)))
+    if content.facts:
         console.print()
         console.print(Text("What you know", style="bold"))
-        for episode, facts in groupby(c.facts, key=lambda f: f.at.episode):
+        for episode, _now, facts in content.facts:
             console.print(Text(f"Episode {episode}", style="italic"))
             for f in facts:
                 console.print(f"  • {marked(f.text, f)}")
-    rels = view.relationships_of(c.id)
-    if rels:
+    if content.relationships:
         console.print()
         console.print(Text("Relationships", style="bold"))
-        for r in rels:  # what the other person is to this card's owner
-            console.print(f"  • {r.other(c.id).name}: {marked(r.label_for(c.id), r.stage)}")
+        for other, label, stage in content.relationships:  # what the other is to the owner
+            console.print(f"  • {other}: {marked(label, stage)}")
     marked.legend(console)
 
 

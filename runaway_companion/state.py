@@ -333,3 +333,68 @@ def load_setting(name: str) -> str | None:
 
 def save_setting(name: str, value: str) -> str | None:
     return _update(lambda d: d.__setitem__(name, value))
+
+
+class ProgressSaver:
+    """Saves one show's position off the viewer's clock: coalesced, then made durable.
+
+    :meth:`request` records the position to save and says whether a write must be scheduled
+    (the TUI runs :meth:`flush` just after the frame that shows a move, so several moves before
+    then are one write). ``flush(durable=False)`` replaces the file atomically without waiting
+    for the disk and queues its fsync in a background thread (one queued at a time: a later
+    one covers every earlier write). ``flush()`` (durable, on quit) writes what is left with an
+    fsync and waits for the queued ones. Each returns a warning line, or None.
+    """
+
+    def __init__(self, show_id: str) -> None:
+        self.show_id = show_id
+        self._unsaved: Position | None = None
+        self._scheduled = False
+        self._syncer = None  # a one-thread executor for fsyncs, made on first need
+        self._sync_queued = False
+
+    @property
+    def pending(self) -> Position | None:
+        """A position requested but not written yet."""
+        return self._unsaved
+
+    def request(self, position: Position) -> bool:
+        """Remember ``position``; True when the caller should schedule a :meth:`flush`."""
+        self._unsaved = position
+        if self._scheduled:
+            return False
+        self._scheduled = True
+        return True
+
+    def flush(self, durable: bool = True) -> str | None:
+        """Write a position not saved yet (nothing to do when everything is saved)."""
+        self._scheduled = False
+        position, self._unsaved = self._unsaved, None
+        warning = None
+        if position is not None:
+            warning = save_progress(self.show_id, position, durable=durable)
+            if not warning and not durable:
+                self._sync_soon()
+        if durable:
+            self.close()
+        return warning
+
+    def close(self) -> None:
+        """Wait for every queued fsync (earlier writes become durable)."""
+        syncer, self._syncer = self._syncer, None
+        if syncer is not None:
+            syncer.shutdown(wait=True)
+
+    def _sync_soon(self) -> None:
+        if self._sync_queued:
+            return  # the queued one runs after this write: it covers it
+        if self._syncer is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._syncer = ThreadPoolExecutor(1, thread_name_prefix="companion-fsync")
+        self._sync_queued = True
+        self._syncer.submit(self._sync)
+
+    def _sync(self) -> None:  # in the fsync thread
+        self._sync_queued = False  # a write after this line queues another sync
+        sync()

@@ -26,6 +26,8 @@ def _isolated_state(tmp_path_factory, monkeypatch, _session_cache_dir):
     monkeypatch.setenv("COMPANION_STATE_DIR", str(tmp_path_factory.mktemp("state")))
     monkeypatch.setenv("COMPANION_CACHE_DIR", str(_session_cache_dir))
     monkeypatch.delenv("COMPANION_NO_CACHE", raising=False)
+    # `--profile NAME` sets this for the process (and what it starts); undone after each test
+    monkeypatch.delenv("COMPANION_PROFILE", raising=False)
 
 
 @pytest.fixture(scope="session")

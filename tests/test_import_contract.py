@@ -22,7 +22,7 @@ def test_import_linter_contract_keeps_textual_out_of_the_core():
 def test_core_modules_import_without_textual():
     code = ("import sys\n"
             "import runaway_companion.cli, runaway_companion.pack, runaway_companion.view, runaway_companion.state, runaway_companion.export,"
-            " runaway_companion.audit, runaway_companion.render, runaway_companion.progress, runaway_companion.model\n"
+            " runaway_companion.audit, runaway_companion.render, runaway_companion.progress, runaway_companion.model, runaway_companion.session\n"
             "assert not [m for m in sys.modules if m.split('.')[0] == 'textual']\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr

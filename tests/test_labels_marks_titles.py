@@ -113,7 +113,7 @@ def test_the_mark_is_one_quiet_sign_only_for_low_confidence(pack):
 
 
 def test_the_tui_mark_is_the_core_mark(pack):
-    from runaway_companion.tui.base import uncertain
+    from runaway_companion.tui.text import uncertain
 
     for c in pack.characters:
         for item in (c.appears, *c.facts, *c.roles):

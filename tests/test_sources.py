@@ -13,7 +13,7 @@ from rich.console import Console
 from runaway_companion import export, render
 from runaway_companion.pack import load_pack, validate
 from runaway_companion.progress import Position, all_positions
-from runaway_companion.tui.characters import card
+from runaway_companion.tui.tabs.characters import card
 from runaway_companion.view import View, hidden_sources_line, source_text
 from conftest import MINI
 

@@ -49,11 +49,11 @@ def plain(renderable) -> str:
 def widget_text(app, *roots) -> str:
     """Every widget's full content under ``roots`` (default: the whole main screen, hidden tabs
     too, plus the titles and the keys)."""
-    from runaway_companion.tui.threads import Timeline
+    from runaway_companion.tui.tabs.threads import Timeline
 
     parts: list[str] = []
     if not roots:
-        roots = (getattr(app, "_main_screen", app.screen),)
+        roots = (app.main,)
         parts = [app.title, app.sub_title, getattr(app, "terminal_title", "")]
         for binding in app.active_bindings.values():
             parts.extend((binding.binding.description, binding.binding.tooltip or ""))

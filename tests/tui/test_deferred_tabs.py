@@ -1,5 +1,5 @@
-"""A move paints the tab in front first; hidden tabs follow just after that frame. These tests
-hold the other half of that bargain: a hidden tab never *shows* (or answers with) another
+"""A move paints the tab in front first; hidden tabs follow just after that frame (the catch-up
+rule, runaway_companion/tui/panes.py). These tests hold the other half of that bargain: a hidden tab never *shows* (or answers with) another
 position's content, and by the next frame none holds it at all."""
 from __future__ import annotations
 
@@ -18,6 +18,11 @@ async def _all_tabs(app, pilot) -> None:
     await pilot.pause()
 
 
+def _pane(app, tab):
+    """The pane as it is (``app.main.pane`` would catch it up first)."""
+    return app.main.query_one(f"#{tab}-pane")
+
+
 @pytest.mark.asyncio
 async def test_every_tab_holds_the_earlier_position_as_soon_as_a_move_back_returns(
         real_pack, make_app):
@@ -26,12 +31,12 @@ async def test_every_tab_holds_the_earlier_position_as_soon_as_a_move_back_retur
         await _all_tabs(app, pilot)
         app.move_to(EARLY)
         # no frame, no pause: a move back is drawn in every tab, hidden ones too, at once
-        # (read through the panes themselves, not app.pane(), which would catch them up)
+        # (read through the panes themselves, not app.main.pane(), which would catch them up)
         hidden = hidden_names(real_pack, EARLY)
         assert "Dee Dee" in " ".join(hidden)
         for tab in TABS:
-            pane = app._panes[tab]
-            assert pane._pending is None and pane.view.position == EARLY, tab
+            pane = _pane(app, tab)
+            assert not pane.stale and pane.view.position == EARLY, tab
             text = widget_text(app, pane)
             assert _leaks(text, {h: h for h in hidden}) == [], tab
 
@@ -44,10 +49,10 @@ async def test_a_tab_shown_right_after_a_move_shows_the_move(real_pack, make_app
     async with app.run_test(size=(120, 36)) as pilot:
         await _all_tabs(app, pilot)
         app.move_to(LATE)  # forward: hidden tabs may draw it just after the frame
-        assert app._panes[tab]._pending is not None  # not drawn yet…
-        app.action_show_tab(tab)
-        pane = app._panes[tab]
-        assert pane._pending is None and pane.view.position == LATE  # …but before it shows
+        pane = _pane(app, tab)
+        assert pane.stale  # not drawn yet…
+        app.main.action_show_tab(tab)
+        assert not pane.stale and pane.view.position == LATE  # …but before it shows
 
 
 @pytest.mark.asyncio
@@ -57,16 +62,16 @@ async def test_selecting_someone_in_a_hidden_tab_uses_the_new_position(real_pack
         await _all_tabs(app, pilot)
         app.move_to(LATE)
         late_only = next(c for c in app.view.characters if c.appears.at > EARLY)
-        app.select_character(late_only.id)  # reaches the hidden Relationships tab too…
-        pane = app._panes["relationships"]
-        assert pane._follow  # …just after the frame
-        app.action_show_tab("relationships")  # or at once, when it is about to show
-        assert pane.view.position == LATE and not pane._follow
+        app.main.select("character", late_only.id)  # reaches the hidden Relationships tab too…
+        pane = _pane(app, "relationships")
+        assert pane.stale  # …just after the frame
+        app.main.action_show_tab("relationships")  # or at once, when it is about to show
+        assert pane.view.position == LATE and not pane.stale
         await pilot.pause()
-        assert app.selected_character == late_only.id
-        people = pane.part("rel-people")
-        if late_only.id in pane._index:
-            assert people.get_option_at_index(people.highlighted).id == late_only.id
+        assert app.main.character == pane.selected == late_only.id
+        people = pane.option_list
+        if any(o.id == late_only.id for o in people.options):
+            assert people.highlighted_option.id == late_only.id
 
 
 @pytest.mark.asyncio
@@ -77,9 +82,9 @@ async def test_the_new_count_and_toast_follow_the_frame(real_pack, make_app):
         for _ in range(5):  # on to a checkpoint that reveals something
             await pilot.press("right_square_bracket")
             await pilot.pause()
-            since, new = app.news()
+            since, new = app.session.news()
             if new:
                 break
-        label = app.tabbed.get_tab("new").label.plain
+        label = app.main.tabbed.get_tab("new").label.plain
         assert new and label == f"5 New · {len(new)}"
         assert any("new thing" in str(n.message) for n in app._notifications)

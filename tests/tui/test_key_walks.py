@@ -126,11 +126,11 @@ async def _step(app, pilot, walk: Walk, rnd: random.Random) -> None:
     from textual.command import CommandPalette
     from textual.widgets import Input
 
-    from runaway_companion.tui.help import HelpScreen
-    from runaway_companion.tui.picker import ConfirmScreen, PickerScreen
+    from runaway_companion.tui.dialogs.help import HelpScreen
+    from runaway_companion.tui.dialogs.picker import ConfirmScreen, PickerScreen
 
     screen = app.screen
-    main = screen is getattr(app, "_main_screen", None)
+    main = screen is app.main
     if rnd.random() < 0.02:  # now and then the terminal changes size
         size = (rnd.randint(40, 250), rnd.randint(12, 80))
         walk.log.append(f"<resize {size[0]}x{size[1]}>")
@@ -209,7 +209,7 @@ class _Checker:
 
     def everything(self, app, walk: Walk) -> None:
         typed = _typed_values(app)
-        roots = [] if app.screen is getattr(app, "_main_screen", None) else [app.screen]
+        roots = [] if app.screen is app.main else [app.screen]
         text = widget_text(app) + "\n" + (widget_text(app, *roots) if roots else "")
         leaks = find_leaks(_mask(text, typed), self.probe(app.position), typed)
         assert not leaks, f"hidden text in a widget: {leaks[:5]}\n{walk.where(app)}"
@@ -251,7 +251,7 @@ async def _walk(seed: int, steps: int, packs, make_app, tmp_path) -> tuple[int, 
     try:
         async with app.run_test(size=size) as pilot:
             for _ in range(50):
-                if all(app.pane(t) is not None for t in TABS):
+                if all(app.main.pane(t) is not None for t in TABS):
                     break
                 await pilot.pause()
             await _settle(pilot, app, thorough=True)

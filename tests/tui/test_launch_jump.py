@@ -6,7 +6,7 @@ import time
 
 from runaway_companion import state
 from runaway_companion.progress import Position
-from runaway_companion.tui.picker import ConfirmScreen, confirm_question
+from runaway_companion.tui.dialogs.picker import ConfirmScreen, confirm_question
 
 from leakcheck import hidden_texts
 
@@ -35,7 +35,7 @@ def _said(app, text: str) -> bool:
 
 async def _asked(pilot, app) -> None:
     await _until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
-    await _until(pilot, lambda: len(app._panes) == 5, "every tab's pane mounted")
+    await _until(pilot, lambda: len(list(app.main.panes())) == 5, "every tab's pane mounted")
     await _until(pilot, lambda: confirm_question(ASKED) in screen_text(app), "the question drawn")
 
 
@@ -77,6 +77,6 @@ async def test_launch_far_ahead_answer_yes_moves_there(mini_pack, make_app):
 async def test_launch_one_checkpoint_ahead_never_asks(mini_pack, make_app):
     app = make_app(mini_pack, Position(1, "mid"), ask_to=Position(1, "late"))
     async with app.run_test(size=(100, 30)) as pilot:
-        await _until(pilot, lambda: app.pane("characters") is not None, "the first pane")
+        await _until(pilot, lambda: app.main.pane("characters") is not None, "the first pane")
         assert not isinstance(app.screen, ConfirmScreen)
         assert app.ask_to is None

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from runaway_companion.progress import Position, all_positions
-from runaway_companion.tui.base import ViewPane
+from runaway_companion.tui.panes import ViewPane
 from runaway_companion.view import View
 from leakcheck import dated_items, hidden_texts
 
@@ -43,7 +43,7 @@ def hidden_names(pack, position: Position) -> set[str]:
 
 async def _ready(app, pilot):
     for _ in range(50):
-        if all(app.pane(t) is not None for t in TABS):
+        if all(app.main.pane(t) is not None for t in TABS):
             return
         await pilot.pause()
     raise AssertionError("tabs never mounted")
@@ -52,7 +52,7 @@ async def _ready(app, pilot):
 async def _drawn(app, pilot) -> None:
     """Wait until every tab, hidden ones included, has drawn the app's current View."""
     for _ in range(200):
-        if all(pane.view is app.view for pane in app.query(ViewPane)):
+        if all(pane.view is app.view and not pane.stale for pane in app.query(ViewPane)):
             return
         await pilot.pause()
     raise AssertionError("a tab never drew the current position")
@@ -80,9 +80,9 @@ async def _check_position(app, pilot, pack, position: Position, screens: bool) -
         assert e.label in text, f"{where}: {e.label} missing"
 
     for c in view.characters:  # every card, and the Relationships tab for that person
-        app.select_character(c.id)
+        app.main.select("character", c.id)
         # (app.pane draws what a hidden tab was given for after the frame, as showing it does)
-        text = widget_text(app, app.pane("characters"), app.pane("relationships"))
+        text = widget_text(app, app.main.pane("characters"), app.main.pane("relationships"))
         assert not _leaks(text, probe), f"{where}, {c.name}: {_leaks(text, probe)[:5]}"
         for fact in c.facts:
             assert fact.text in text, f"{where}, {c.name}: fact missing: {fact.text}"
@@ -94,16 +94,16 @@ async def _check_position(app, pilot, pack, position: Position, screens: bool) -
             for h in rel.history:
                 assert h.text in text, f"{where}, {c.name}: history missing: {h.text}"
     for t in view.threads:
-        app.select_thread(t.id)
-        text = widget_text(app, app.pane("threads"))
+        app.main.select("thread", t.id)
+        text = widget_text(app, app.main.pane("threads"))
         assert not _leaks(text, probe), f"{where}, thread {t.id}: {_leaks(text, probe)[:5]}"
         for beat in t.beats:
             assert beat.text in text, f"{where}, thread {t.id}: beat missing: {beat.text}"
         if t.resolution:
             assert t.resolution.text in text
     for e in view.episodes:
-        app.select_episode(e.number)
-        text = widget_text(app, app.pane("episodes"))
+        app.main.select("episode", str(e.number))
+        text = widget_text(app, app.main.pane("episodes"))
         assert not _leaks(text, probe), f"{where}, episode {e.number}: {_leaks(text, probe)[:5]}"
         for beat in e.recap:
             assert beat.text in text, f"{where}, episode {e.number}: recap missing"
@@ -113,12 +113,12 @@ async def _check_position(app, pilot, pack, position: Position, screens: bool) -
     short = {h: p for h, p in probe.items() if len(p) <= 40}
     tabs = TABS if screens or position.checkpoint == "end" else TABS[:1]
     for tab in tabs:
-        app.action_show_tab(tab)
+        app.main.action_show_tab(tab)
         await pilot.pause()
         glass = screen_text(app)
         assert position.describe() in glass
         assert not _leaks(glass, short), f"{where}, {tab} on screen: {_leaks(glass, short)}"
-    app.action_show_tab("characters")
+    app.main.action_show_tab("characters")
     return len(probe)
 
 
@@ -152,7 +152,7 @@ async def test_run_away_no_leak_on_any_tab_card_or_thread_at_any_checkpoint(real
 # --- the palette --------------------------------------------------------------------------
 
 async def _provider_hits(app, query: str) -> list[tuple[str, str]]:
-    from runaway_companion.tui.search import CommandsProvider, SearchProvider
+    from runaway_companion.tui.palette import CommandsProvider, SearchProvider
 
     out = []
     for cls in (SearchProvider, CommandsProvider):
@@ -178,7 +178,7 @@ async def test_palette_finds_nothing_for_a_hidden_name_at_any_checkpoint(which, 
                 hits = await _provider_hits(app, name)
                 for text, help_text in hits:
                     assert name not in text and name not in help_text, (position, name, text)
-                    assert text in entries or text in {n for n, _h, _c in app.palette_commands()}
+                    assert text in entries or text in {n for n, _h, _c in app.main.palette_commands()}
                 # a hidden name finds what any unknown name finds: nothing about anyone
                 assert not [t for t, _h in hits if t in entries and name.lower() in t.lower()]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from runaway_companion import state
 from runaway_companion.progress import Position
-from runaway_companion.tui.picker import ConfirmScreen, PickerScreen, confirm_question
+from runaway_companion.tui.dialogs.picker import ConfirmScreen, PickerScreen, confirm_question
 
 from .helpers import screen_text, widget_text
 
@@ -178,7 +178,7 @@ async def test_new_since_last_time_lists_what_the_step_revealed(mini_pack, make_
         [note] = [n for n in app._notifications if "new thing" in n.message]
         assert "2 new things since Episode 2 · about a quarter in" in note.message
         assert "Zed" not in note.message and "name" not in note.message
-        assert app.tabbed.get_tab("new").label.plain == "5 New · 2"
+        assert app.main.tabbed.get_tab("new").label.plain == "5 New · 2"
         await pilot.press("5")
         await pilot.pause()
         glass = screen_text(app)
@@ -194,7 +194,7 @@ async def test_new_since_last_time_adds_up_until_you_look(mini_pack, make_app):
         await pilot.pause()
         await pilot.press("]", "]", "]")  # three steps without looking
         await pilot.pause()
-        since, items = app.news()
+        since, items = app.session.news()
         assert since == Position(2, "start")
         assert {c.text for c in items} >= {"A helpful drifter", "Zed Quill"}
         await pilot.press("5")
@@ -203,11 +203,11 @@ async def test_new_since_last_time_adds_up_until_you_look(mini_pack, make_app):
         await pilot.pause()
         await pilot.press("]")
         await pilot.pause()
-        since, items = app.news()
+        since, items = app.session.news()
         assert since == Position(2, "late")
         await pilot.press("[", "[", "[")  # back before that: nothing is new
         await pilot.pause()
-        assert app.news() == (None, [])
+        assert app.session.news() == (None, [])
         await pilot.press("5")
         await pilot.pause()
         assert "Nothing new since you last looked" in screen_text(app)
@@ -217,7 +217,7 @@ async def test_stepping_back_takes_back_what_was_shown(mini_pack, make_app):
     app = make_app(mini_pack, "3:late")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        app.select_character("stranger")
+        app.main.select("character", "stranger")
         assert "Papa Canary" in widget_text(app)
         await pilot.press("[")
         await pilot.pause()

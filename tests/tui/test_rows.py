@@ -1,4 +1,4 @@
-"""The card's rows (runaway_companion.tui.base.Rows) show, cell for cell, what the two-column
+"""The card's rows (runaway_companion.tui.text.Rows) show, cell for cell, what the two-column
 Table.grid they replace showed — on every card of the real pack, at every card width that
 leaves a column for the text — only faster to render on every cursor move."""
 from __future__ import annotations
@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from runaway_companion.progress import all_positions
-from runaway_companion.tui.base import Rows
+from runaway_companion.tui.text import Rows
 from runaway_companion.view import View
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from runaway_companion.progress import Position
 from runaway_companion.tui import CompanionApp
-from runaway_companion.tui.app import TABS
+from runaway_companion.tui.main import TABS
 
 from .helpers import screen_text, widget_text
 
@@ -62,24 +62,26 @@ async def test_digits_switch_tabs_and_so_does_the_mouse(mini_pack, make_app):
         for i, (tab, _label, _tip) in enumerate(TABS, start=1):
             await pilot.press(str(i))
             await pilot.pause()
-            assert app.tabbed.active == tab
-            assert app.focused is not None and app.focused in app.pane(tab).walk_children()
+            assert app.main.tabbed.active == tab
+            assert app.focused is not None and app.focused in app.main.pane(tab).walk_children()
         await pilot.click("#--content-tab-threads")
         await pilot.pause()
-        assert app.tabbed.active == "threads"
+        assert app.main.tabbed.active == "threads"
         await pilot.press("n")
         await pilot.pause()
-        assert app.tabbed.active == "new"
+        assert app.main.tabbed.active == "new"
 
 
 def test_every_binding_has_an_id():
-    from runaway_companion.tui.help import HelpScreen
-    from runaway_companion.tui.picker import ConfirmScreen, PickerScreen
+    from runaway_companion.tui.dialogs.help import HelpScreen
+    from runaway_companion.tui.dialogs.picker import ConfirmScreen, PickerScreen
 
-    for cls in (CompanionApp, PickerScreen, ConfirmScreen, HelpScreen):
+    from runaway_companion.tui.main import MainScreen
+
+    for cls in (CompanionApp, MainScreen, PickerScreen, ConfirmScreen, HelpScreen):
         for binding in cls.BINDINGS:
             assert binding.id, f"{cls.__name__}: {binding.key} has no id"
-    ids = [b.id for b in CompanionApp.BINDINGS]
+    ids = [b.id for b in (*CompanionApp.BINDINGS, *MainScreen.BINDINGS)]
     assert len(ids) == len(set(ids))
 
 
@@ -98,7 +100,7 @@ async def test_footer_shows_the_keys_of_the_tab_you_are_on(mini_pack, make_app):
 
 
 async def test_help_screen_lists_the_keys(mini_pack, make_app):
-    from runaway_companion.tui.help import HelpScreen
+    from runaway_companion.tui.dialogs.help import HelpScreen
 
     app = make_app(mini_pack, "2:mid")
     async with app.run_test(size=(100, 36)) as pilot:
@@ -187,7 +189,7 @@ async def test_tooltips_are_fixed_words_not_story(mini_pack, make_app):
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         tips = [str(w.tooltip) for w in app.screen.walk_children() if w.tooltip]
-        tips += [b.tooltip for b in CompanionApp.BINDINGS]
+        tips += [b.tooltip for b in (*CompanionApp.BINDINGS, *type(app.main).BINDINGS)]
         assert tips
         story = {"Alice", "Bob", "Moon", "Zed", "Canary", "Stranger", "Pilot"}
         for tip in tips:
@@ -248,7 +250,7 @@ def test_importing_the_app_leaves_dialogs_and_state_for_later():
     import sys
 
     code = ("import sys, runaway_companion.tui; "
-            "print(sorted(m for m in ('runaway_companion.tui.picker', 'runaway_companion.tui.help', "
+            "print(sorted(m for m in ('runaway_companion.tui.dialogs.picker', 'runaway_companion.tui.dialogs.help', "
             "'runaway_companion.state', 'runaway_companion.pack') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
@@ -266,5 +268,5 @@ async def test_only_the_first_tab_is_built_for_the_first_frame(mini_pack, make_a
         await pilot.pause()
         await pilot.pause()
         assert len(app.query(Lazy)) == 0
-        assert all(app.pane(tab) is not None for tab, _l, _t in TABS)
+        assert all(app.main.pane(tab) is not None for tab, _l, _t in TABS)
     assert seen["lazy"] in (0, 4)

@@ -15,11 +15,11 @@ pytestmark = pytest.mark.asyncio
 
 def _card(app) -> str:
     """The full text of the card now shown (not only the part that fits the screen)."""
-    return plain(app.pane("characters").part("card-body").content)
+    return plain(app.main.pane("characters").part("card-body").content)
 
 
 async def _show(pilot, app, char_id: str, name: str, sources: bool) -> str:
-    app.select_character(char_id)
+    app.main.select("character", char_id)
     await until(pilot, lambda: _card(app).startswith(name + "\n"), f"{name}'s card")
     if sources and "\nSources\n" not in _card(app):
         await pilot.press("s")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from runaway_companion.progress import Position, all_positions
-from runaway_companion.tui.threads import BAR, BEAT, NOW, OPEN_END, RESOLVED, Axis, timeline
+from runaway_companion.tui.tabs.threads import BAR, BEAT, NOW, OPEN_END, RESOLVED, Axis, timeline
 from runaway_companion.view import View
 
 from .helpers import screen_text, widget_text
@@ -17,7 +17,7 @@ INGRID_AND_AARON = ("killed by Ingrid", "Ingrid killed Aaron", "who killed Aaron
 
 async def _palette_everything(app) -> str:
     """Every palette entry and command the viewer could reach (discovery lists them all)."""
-    from runaway_companion.tui.search import CommandsProvider, SearchProvider
+    from runaway_companion.tui.palette import CommandsProvider, SearchProvider
 
     out = []
     for cls in (SearchProvider, CommandsProvider):
@@ -31,17 +31,17 @@ async def _everything(app, pilot) -> str:
     view = app.view
     parts = [widget_text(app), await _palette_everything(app)]
     for c in view.characters:
-        app.select_character(c.id)
-        parts.append(widget_text(app, app.pane("characters"), app.pane("relationships")))
-    app.pane("relationships").toggle_cast()
-    parts.append(widget_text(app, app.pane("relationships")))
-    app.pane("relationships").toggle_cast()
+        app.main.select("character", c.id)
+        parts.append(widget_text(app, app.main.pane("characters"), app.main.pane("relationships")))
+    app.main.pane("relationships").toggle_cast()
+    parts.append(widget_text(app, app.main.pane("relationships")))
+    app.main.pane("relationships").toggle_cast()
     for t in view.threads:
-        app.select_thread(t.id)
-        parts.append(widget_text(app, app.pane("threads")))
+        app.main.select("thread", t.id)
+        parts.append(widget_text(app, app.main.pane("threads")))
     for e in view.episodes:
-        app.select_episode(e.number)
-        parts.append(widget_text(app, app.pane("episodes")))
+        app.main.select("episode", str(e.number))
+        parts.append(widget_text(app, app.main.pane("episodes")))
     for key in "12345":
         await pilot.press(key)
         await pilot.pause()
@@ -72,31 +72,31 @@ async def test_a_card_status_changes_only_at_its_checkpoint(real_pack, make_app)
     app = make_app(real_pack, "6:late", save=False)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        app.select_character("elena")
-        card = widget_text(app, app.pane("characters"), app.pane("relationships"))
+        app.main.select("character", "elena")
+        card = widget_text(app, app.main.pane("characters"), app.main.pane("relationships"))
         assert "Elena Ravenscroft" in card
         assert "Status now" not in card or "dead" not in card
         assert "One of her killers" not in card
         await pilot.press("]")  # the end of episode 6
         await pilot.pause()
-        card = widget_text(app, app.pane("characters"), app.pane("relationships"))
+        card = widget_text(app, app.main.pane("characters"), app.main.pane("relationships"))
         assert "dead" in card and "One of her killers" in card
 
 
 async def test_a_later_alias_is_found_and_shown_only_from_its_checkpoint(real_pack, make_app):
-    from runaway_companion.tui.search import search_hits
+    from runaway_companion.tui.palette import search_hits
 
     app = make_app(real_pack, "4:end", save=False)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         assert search_hits(app.view, "Holly") == []
-        app.select_character("dee-dee")
+        app.main.select("character", "dee-dee")
         assert "Holly" not in widget_text(app)
         await pilot.press("]", "]")  # 5:early
         await pilot.pause()
         assert [h[2] for h in search_hits(app.view, "Holly")] == ["dee-dee"]
-        app.select_character("dee-dee")
-        assert "Also known as" in widget_text(app, app.pane("characters"))
+        app.main.select("character", "dee-dee")
+        assert "Also known as" in widget_text(app, app.main.pane("characters"))
 
 
 async def test_characters_filter_as_you_type(mini_pack, make_app):
@@ -108,11 +108,11 @@ async def test_characters_filter_as_you_type(mini_pack, make_app):
         assert app.focused.id == "char-filter"
         await pilot.press("z", "e")
         await pilot.pause()
-        pane = app.pane("characters")
+        pane = app.main.pane("characters")
         names = [o.prompt.plain for o in pane.part("char-list").options]
         assert names == ["Zed Quill"]
         assert "1 matching" in widget_text(app, pane)
-        assert app.selected_character == "stranger"
+        assert app.main.character == "stranger"
         # a name that is still hidden filters exactly like one that never existed
         shown = {}
         for query in ("Papa", "Qwyx"):
@@ -131,8 +131,8 @@ async def test_card_groups_what_you_know_by_episode_and_s_shows_sources(mini_pac
     app = make_app(mini_pack, "3:late")
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        app.select_character("stranger")
-        card = widget_text(app, app.pane("characters"))
+        app.main.select("character", "stranger")
+        card = widget_text(app, app.main.pane("characters"))
         for text in ("Zed Quill", "Also known as", "The Stranger, Papa Canary", "Role now",
                      "Bob's secret father", "What you know", "Episode 3 (so far)",
                      "Canary fact: he fathered Bob.", "Relationships now · 1 relationship",
@@ -141,7 +141,7 @@ async def test_card_groups_what_you_know_by_episode_and_s_shows_sources(mini_pac
         assert "Example Two" not in card
         await pilot.press("s")
         await pilot.pause()
-        card = widget_text(app, app.pane("characters"))
+        card = widget_text(app, app.main.pane("characters"))
         assert "[1]" in card and "S2" not in card  # numbers, never source keys
         assert "1. Example Two: https://example.org/two" in card
 
@@ -152,7 +152,7 @@ async def test_relationships_show_label_history_and_a_map_drawn_in_boxes(mini_pa
         await pilot.pause()
         await pilot.press("2")
         await pilot.pause()
-        app.select_character("bob")
+        app.main.select("character", "bob")
         await pilot.pause()
         glass = screen_text(app)
         for text in ("Bob Moon · 2 relationships", "╔", "║ Bob Moon ║", "┌", "The Moon family",
@@ -173,7 +173,7 @@ async def test_relationship_counts_never_hint_at_more(mini_pack, make_app):
         await pilot.pause()
         await pilot.press("2")
         await pilot.pause()
-        app.select_character("bob")
+        app.main.select("character", "bob")
         await pilot.pause()
         glass = screen_text(app)
         assert "Bob Moon · 1 relationship" in glass
@@ -208,10 +208,10 @@ async def test_threads_list_open_and_resolved_with_beats_in_order(real_pack, mak
         view = app.view
         open_ = [t for t in view.threads if t.status == "open"]
         done = [t for t in view.threads if t.status == "resolved"]
-        pane = app.pane("threads")
+        pane = app.main.pane("threads")
         assert f"{len(open_)} open · {len(done)} resolved" in widget_text(app, pane)
         thread = done[0]
-        app.select_thread(thread.id)
+        app.main.select("thread", thread.id)
         text = widget_text(app, pane)
         positions = [text.index(b.text) for b in thread.beats]
         assert positions == sorted(positions)
@@ -227,18 +227,18 @@ async def test_episodes_watched_current_and_unstarted(mini_pack, make_app):
         await pilot.pause()
         await pilot.press("4")
         await pilot.pause()
-        pane = app.pane("episodes")
+        pane = app.main.pane("episodes")
         listing = [o.prompt.plain for o in pane.part("ep-list").options]
         assert listing == ["✓ Episode 1: Pilot Light", "▶ Episode 2: Canary Ep2 Title",
                            "  Episode 3 (title not known)"]
-        assert app.selected_episode in (None, 2)
+        assert app.main.episode in (None, "2")
         text = widget_text(app, pane)
         assert "You are here: halfway — the recap so far" in text
         assert "The stranger gives his name." in text
-        app.select_episode(1)
+        app.main.select("episode", str(1))
         text = widget_text(app, pane)
         assert "Watched" in text and "Bob's car is found by the lake." in text
-        app.select_episode(3)
+        app.main.select("episode", str(3))
         text = widget_text(app, pane)
         assert "Episode 3" in text and "Not started yet." in text
         assert "Zed is unmasked" not in text
@@ -263,9 +263,9 @@ async def test_the_palette_jumps_to_characters_threads_and_episodes(mini_pack, m
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         for query, tab, check in (
-                ("stranger", "characters", lambda: app.selected_character == "stranger"),
-                ("where is", "threads", lambda: app.selected_thread == "where-is-bob"),
-                ("pilot light", "episodes", lambda: app.selected_episode == 1)):
+                ("stranger", "characters", lambda: app.main.character == "stranger"),
+                ("where is", "threads", lambda: app.main.thread == "where-is-bob"),
+                ("pilot light", "episodes", lambda: app.main.episode == "1")):
             await pilot.press("ctrl+p")
             await pilot.pause()
             app.screen.query_one(CommandInput).value = query
@@ -274,14 +274,14 @@ async def test_the_palette_jumps_to_characters_threads_and_episodes(mini_pack, m
             await pilot.pause()
             await pilot.press("enter")
             await pilot.pause()
-            assert app.tabbed.active == tab and check(), query
+            assert app.main.tabbed.active == tab and check(), query
         await pilot.press("1")
         await pilot.pause()
         assert "Also known as" in screen_text(app)  # The Stranger is Zed Quill's old name
 
 
 async def test_palette_alias_hit_says_who_it_is_now(mini_pack, make_app):
-    from runaway_companion.tui.search import entry_help, search_hits
+    from runaway_companion.tui.palette import entry_help, search_hits
 
     app = make_app(mini_pack, "3:late")
     async with app.run_test(size=(100, 30)) as pilot:

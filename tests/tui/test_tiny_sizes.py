@@ -44,3 +44,35 @@ async def test_no_terminal_size_crashes_the_forward_jump_question(real_pack, mak
         await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen", "the question")
         await _shrink_and_grow(app, pilot)
         assert app.position == Position(1, "end")
+
+
+PAGE_KEYS = ["pageup", "pagedown", "home", "end", "pagedown", "down", "pageup"]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("height", [1, 2, 3, 4])
+@pytest.mark.parametrize("tab", ["1", "2", "3", "4"])
+async def test_page_keys_in_a_tab_list_at_a_terminal_four_rows_high_or_less(real_pack, make_app,
+                                                                         tab, height):
+    app = make_app(real_pack, "3:mid", save=False)
+    async with app.run_test(size=(80, height)) as pilot:
+        await until(pilot, lambda: app.screen.query("TabbedContent"), "the main screen")
+        await pilot.press(tab)
+        for key in PAGE_KEYS:
+            await pilot.press(key)
+            assert app.is_running and app.return_code is None, (tab, height, key)
+    assert app.return_code in (None, 0)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("size", [(24, 30), (20, 30), (16, 12), (80, 4), (80, 2)])
+@pytest.mark.parametrize("side", ["episodes", "checkpoints"])
+async def test_page_keys_in_the_pickers_lists_at_tiny_sizes(real_pack, make_app, side, size):
+    app = make_app(real_pack, "3:mid", save=False, first_run=True)  # the picker opens by itself
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "PickerScreen", "the picker")
+        app.screen.query_one(f"#picker-{side}").focus()
+        for key in PAGE_KEYS:
+            await pilot.press(key)
+            assert app.is_running and app.return_code is None, (side, size, key)
+    assert app.return_code in (None, 0)

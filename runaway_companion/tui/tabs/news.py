@@ -5,13 +5,15 @@ Built from :func:`runaway_companion.view.changes`, which uses the same rule as e
 from __future__ import annotations
 
 from itertools import groupby
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from runaway_companion.tui.base import Deferred, DetailScroll, RichStatic, ViewPane, memo_grid, uncertain
+from runaway_companion.tui.panes import ViewPane
+from runaway_companion.tui.text import Deferred, memo_grid, uncertain
+from runaway_companion.tui.widgets import DetailScroll, RichStatic
 
 if TYPE_CHECKING:  # pragma: no cover
     from runaway_companion.progress import Position
@@ -86,18 +88,26 @@ def news(since: "Position | None", now: "Position", items: list["Change"]) -> Re
 
 
 class NewsPane(ViewPane):
+    """What the last move forward revealed. ``news`` is the session's "new since" (given by the
+    main screen, asked only when this tab draws: a hidden tab costs a move nothing here)."""
 
     main_id = "news-body"
+
+    def __init__(self, news: Callable[[], "tuple[Position | None, list[Change]]"], **kwargs):
+        super().__init__(**kwargs)
+        self._news = news
+
     def compose(self):
         with DetailScroll(id="news-body", classes="detail"):
             yield RichStatic("", id="news-list")
 
     def refresh_view(self) -> None:
-        app = self.app
-        since, items = app.news()  # type: ignore[attr-defined]
         assert self.view is not None
-        now = self.view.position
+        since, items = self._news()
         # built when first drawn: while this tab is hidden, a move costs nothing here
-        self.part("news-list", RichStatic).show(
-            (since, now), lambda: Deferred(lambda: news(since, now, items)))
+        self.part("news-list", RichStatic).show(_deferred_news, since, self.view.position,
+                                                tuple(items))
 
+
+def _deferred_news(since: "Position | None", now: "Position", items: tuple) -> Deferred:
+    return Deferred(lambda: news(since, now, list(items)))

@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import re
 from functools import partial
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, cast
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 
+from runaway_companion.tui.panes import Selected
+
 if TYPE_CHECKING:  # pragma: no cover
+    from runaway_companion.tui.app import CompanionApp
+    from runaway_companion.tui.main import MainScreen
     from runaway_companion.view import View
 
 _WORD = re.compile(r"[\w']+")
@@ -97,21 +101,29 @@ def search_hits(view: "View", query: str) -> list[tuple[float, str, str, str]]:
     return hits
 
 
+def _main(provider: Provider) -> "MainScreen":
+    return cast("CompanionApp", provider.app).main
+
+
+def _jump(main: "MainScreen", kind: str, ident: str) -> Callable[[], object]:
+    return partial(main.post_message, Selected(kind, ident, show=True))
+
+
 class SearchProvider(Provider):
     """Characters, threads and episodes known at the viewer's position."""
 
     async def search(self, query: str) -> Hits:
-        app = self.app
-        view = app.view  # type: ignore[attr-defined]
+        main = _main(self)
+        view = main.view
         for score, kind, ident, text in search_hits(view, query):
-            yield Hit(score, highlight(text, query), partial(app.jump, kind, ident),  # type: ignore[attr-defined]
+            yield Hit(score, highlight(text, query), _jump(main, kind, ident),
                       text=text, help=escape(entry_help(view, kind, ident, text)))
 
     async def discover(self) -> Hits:
-        app = self.app
-        view = app.view  # type: ignore[attr-defined]
+        main = _main(self)
+        view = main.view
         for kind, ident, text in view.search_entries():
-            yield DiscoveryHit(Text(text), partial(app.jump, kind, ident), text=text,  # type: ignore[attr-defined]
+            yield DiscoveryHit(Text(text), _jump(main, kind, ident), text=text,
                                help=escape(entry_help(view, kind, ident, text)))
 
 
@@ -119,7 +131,7 @@ class CommandsProvider(Provider):
     """The app's own commands (instead of Textual's system commands)."""
 
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
-        return list(self.app.palette_commands())  # type: ignore[attr-defined]
+        return list(_main(self).palette_commands())
 
     async def search(self, query: str) -> Hits:
         for name, help_text, callback in self._commands():

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual import on
-from textual.containers import Horizontal, Vertical
-from textual.widgets import OptionList, Static
+from textual.widgets import Static
 from textual.widgets.option_list import Option
 
-from runaway_companion.tui.base import DetailScroll, RichStatic, SteadyOptionList, ViewPane, memo_grid, set_text, truncate, uncertain, when
+from runaway_companion.tui.panes import ListDetailPane
+from runaway_companion.tui.text import memo_grid, truncate, uncertain, when
+from runaway_companion.tui.widgets import RichStatic
 from runaway_companion.view import label_for
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -214,61 +214,42 @@ def details(view: "View", cv: "CharacterView") -> RenderableType:
     return Group(*parts)
 
 
-class RelationshipsPane(ViewPane):
+class RelationshipsPane(ListDetailPane):
     """People on the left; their map and relationships (or the cast map) on the right."""
 
+    kind, prefix, list_id, body_id = "character", "rel", "rel-people", "rel-body"
     main_id = "rel-people"
-
     cast = False
+    _drawn: tuple | None = None  # what the person map and details show now
 
-    def compose(self):
-        with Horizontal():
-            with Vertical(id="rel-side", classes="side"):
-                yield Static("", id="rel-count", classes="count")
-                yield SteadyOptionList(id="rel-people")
-            with DetailScroll(id="rel-body", classes="detail"):
-                yield Static("", id="rel-title")
-                yield Static("", id="rel-map")
-                yield RichStatic("", id="rel-detail")
+    def compose_detail(self):
+        yield Static("", id="rel-title")
+        yield Static("", id="rel-map")
+        yield RichStatic("", id="rel-detail")
 
     def _map_width(self) -> int:
         width = self.part("rel-body").size.width
         return max(20, (width or 80) - 3)
 
-    def refresh_view(self) -> None:
-        view = self.view
-        assert view is not None
-        people = [(c.id, c.name, len(view.relationships_of(c.id))) for c in view.characters]
-
-        def options() -> list[Option]:
-            out = []
-            for cid, name, n in people:
-                label = Text(name)
-                if n:
-                    label.append(f" ·{n}", style="dim")
-                out.append(Option(label, id=cid))
-            return out
-
+    def count_text(self, view: "View") -> str:
         total = len(view.relationships)
-        set_text(self.part("rel-count", Static),
-                 Text(f"{total} relationship{'s' if total != 1 else ''} known"
-                      if total else "No relationships yet"))
-        ol = self.part("rel-people", OptionList)
-        with self.app.batch_update():
-            if self.set_options(ol, tuple(people), options):
-                self._index = {cid: i for i, (cid, _, _) in enumerate(people)}
-            self._highlight(self.app.selected_character)  # type: ignore[attr-defined]
-        self._draw()
+        return f"{total} relationship{'s' if total != 1 else ''} known" if total \
+            else "No relationships yet"
 
-    _drawn: tuple | None = None  # what the person map and details show now
+    def signature(self, view: "View") -> object:
+        return tuple((c.id, c.name, len(view.relationships_of(c.id))) for c in view.characters)
 
-    def _highlight(self, char_id: str | None) -> None:
-        self.highlight_person("rel-people", char_id)
+    def build_options(self, view: "View") -> list[Option]:
+        out = []
+        for c in view.characters:
+            label = Text(c.name)
+            n = len(view.relationships_of(c.id))
+            if n:
+                label.append(f" ·{n}", style="dim")
+            out.append(Option(label, id=c.id))
+        return out
 
-    def _draw(self) -> None:
-        view = self.view
-        if view is None:
-            return
+    def draw_detail(self, view: "View", ident: str | None) -> None:
         title = self.part("rel-title", Static)
         picture = self.part("rel-map", Static)
         detail = self.part("rel-detail", Static)
@@ -280,8 +261,7 @@ class RelationshipsPane(ViewPane):
             picture.update(cast_map(view, width))
             detail.update("")
             return
-        cid = self.app.selected_character  # type: ignore[attr-defined]
-        cv = view.character(cid) if cid else None
+        cv = view.character(ident) if ident else None
         if cv is None and view.characters:
             cv = view.characters[0]
         if cv is None:
@@ -304,28 +284,10 @@ class RelationshipsPane(ViewPane):
         picture.update(person_map(view, cv, width))
         detail.update(details(view, cv))
 
-    def follow_selection(self) -> None:
-        if self.app.selected_character:  # type: ignore[attr-defined]
-            self.select(self.app.selected_character)  # type: ignore[attr-defined]
-
-    def select(self, char_id: str) -> None:
-        if self.view is None or self.view.character(char_id) is None:
-            return
-        self._highlight(char_id)
-        self._draw()
-
     def toggle_cast(self) -> bool:
         self.cast = not self.cast
-        self._draw()
+        self.refresh_selection()
         return self.cast
 
-    @on(OptionList.OptionHighlighted, "#rel-people")
-    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option_index != event.option_list.highlighted:
-            return  # stale: the selection was moved again since (e.g. from another tab)
-        if event.option_id and event.option_id != self.app.selected_character:  # type: ignore[attr-defined]
-            self.app.select_character(event.option_id)  # type: ignore[attr-defined]
-
     def on_resize(self) -> None:
-        self._draw()
-
+        self.refresh_selection()

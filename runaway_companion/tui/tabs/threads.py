@@ -11,15 +11,14 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual import on
-from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.widget import Widget
-from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from runaway_companion.progress import CHECKPOINTS, Position
-from runaway_companion.tui.base import DetailScroll, RichStatic, SteadyOptionList, ViewPane, set_text, truncate, uncertain, when
+from runaway_companion.tui.panes import ListDetailPane
+from runaway_companion.tui.text import truncate, uncertain, when
+from runaway_companion.tui.widgets import RichStatic
 
 if TYPE_CHECKING:  # pragma: no cover
     from runaway_companion.view import ThreadView, View
@@ -128,7 +127,7 @@ class Timeline(Widget):
         return timeline(self.view, max(20, self.size.width or 80), self.selected)
 
 
-def thread_detail(view: "View", thread: "ThreadView") -> RenderableType:
+def thread_detail(thread: "ThreadView") -> RenderableType:
     status = ("Resolved" if thread.status == "resolved" else "Open")
     parts: list[RenderableType] = [
         Text(thread.title, style="bold underline"),
@@ -156,91 +155,51 @@ def thread_detail(view: "View", thread: "ThreadView") -> RenderableType:
     return Group(*parts)
 
 
-class ThreadsPane(ViewPane):
+class ThreadsPane(ListDetailPane):
+    """Threads open and resolved on the left; the timeline and the thread's beats on the right."""
 
+    kind, prefix, list_id, body_id = "thread", "thr", "thr-list", "thr-body"
     main_id = "thr-list"
-    def compose(self):
-        with Horizontal():
-            with Vertical(id="thr-side", classes="side"):
-                yield Static("", id="thr-count", classes="count")
-                yield SteadyOptionList(id="thr-list")
-            with DetailScroll(id="thr-body", classes="detail"):
-                yield Timeline(id="thr-timeline")
-                yield RichStatic("", id="thr-detail")
 
-    def refresh_view(self) -> None:
-        view = self.view
-        assert view is not None
+    def compose_detail(self):
+        yield Timeline(id="thr-timeline")
+        yield RichStatic("", id="thr-detail")
+
+    def count_text(self, view: "View") -> str:
+        if not view.threads:
+            return "No threads yet"
+        open_ = sum(1 for t in view.threads if t.status == "open")
+        return f"{open_} open · {len(view.threads) - open_} resolved"
+
+    def signature(self, view: "View") -> object:
+        return (tuple((t.id, t.title) for t in view.threads if t.status == "open"),
+                tuple((t.id, t.title) for t in view.threads if t.status == "resolved"))
+
+    def build_options(self, view: "View") -> list[Option]:
         open_ = [t for t in view.threads if t.status == "open"]
         done = [t for t in view.threads if t.status == "resolved"]
-        count = self.part("thr-count", Static)
-        set_text(count, Text(f"{len(open_)} open · {len(done)} resolved" if view.threads
-                             else "No threads yet"))
+        options: list[Option] = []
+        if open_:
+            options.append(Option(Text(f"Open · {len(open_)}", style="bold"),
+                                  id="hdr:open", disabled=True))
+            options.extend(Option(Text("  " + t.title), id=t.id) for t in open_)
+        if done:
+            options.append(Option(Text(f"Resolved · {len(done)}", style="bold"),
+                                  id="hdr:resolved", disabled=True))
+            options.extend(Option(Text("  ✓ " + t.title), id=t.id) for t in done)
+        return options
 
-        def build() -> list[Option]:
-            options: list[Option] = []
-            if open_:
-                options.append(Option(Text(f"Open · {len(open_)}", style="bold"),
-                                      id="hdr:open", disabled=True))
-                options.extend(Option(Text("  " + t.title), id=t.id) for t in open_)
-            if done:
-                options.append(Option(Text(f"Resolved · {len(done)}", style="bold"),
-                                      id="hdr:resolved", disabled=True))
-                options.extend(Option(Text("  ✓ " + t.title), id=t.id) for t in done)
-            return options
-
-        signature = (tuple((t.id, t.title) for t in open_), tuple((t.id, t.title) for t in done))
-        ol = self.part("thr-list", OptionList)
-        with self.app.batch_update():
-            self.set_options(ol, signature, build)
-            self._highlight(self.app.selected_thread)  # type: ignore[attr-defined]
-        self._draw()
-
-    def _highlight(self, thread_id: str | None) -> None:
-        ol = self.part("thr-list", OptionList)
-        ids = [o.id for o in ol.options if not o.disabled]
-        if not ids:
-            return
-        if thread_id not in ids:
-            thread_id = ids[0]
-            self.app.selected_thread = thread_id  # type: ignore[attr-defined]
-        ol.highlighted = ol.get_option_index(thread_id)
-
-    def _current(self) -> "ThreadView | None":
-        view = self.view
-        if view is None or not view.threads:
-            return None
-        tid = self.app.selected_thread  # type: ignore[attr-defined]
-        thread = view.thread(tid) if tid else None
-        if thread is None:
-            ol = self.part("thr-list", OptionList)
-            option = ol.highlighted_option
-            thread = view.thread(option.id) if option and option.id else None
-        return thread or view.threads[0]
-
-    def _draw(self) -> None:
-        view = self.view
-        if view is None:
-            return
-        thread = self._current()
+    def draw_detail(self, view: "View", ident: str | None) -> None:
+        thread = view.thread(ident) if ident else None
+        if thread is None and view.threads:
+            thread = view.threads[0]
         self.part("thr-timeline", Timeline).show(view, thread.id if thread else None)
         detail = self.part("thr-detail", RichStatic)
         if thread is None:
-            detail.show(None, lambda: Text("No plot threads yet — they appear as the story "
-                                           "opens them.", style="dim"))
+            detail.show(_no_threads)
         else:  # unchanged (same thread as seen now), it is not built or painted again
-            detail.show((id(view.pack), thread), lambda: thread_detail(view, thread))
+            detail.show(thread_detail, thread)
 
-    def select(self, thread_id: str) -> None:
-        if self.view is None or self.view.thread(thread_id) is None:
-            return
-        self._highlight(thread_id)
-        self._draw()
 
-    @on(OptionList.OptionHighlighted, "#thr-list")
-    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option_index != event.option_list.highlighted:
-            return  # stale: the selection was moved again since (e.g. from another tab)
-        if event.option_id and event.option_id != self.app.selected_thread:  # type: ignore[attr-defined]
-            self.app.select_thread(event.option_id)  # type: ignore[attr-defined]
-
+def _no_threads() -> Text:
+    return Text("No plot threads yet — they appear as the story opens them.", style="dim")

@@ -1,13 +1,9 @@
-"""The progress picker (episode + checkpoint) and the "are you sure?" for big jumps forward.
-
-Both speak in episode terms only. The picker names an episode by its title only if the viewer
-has already started it; the confirmation never says what will be revealed.
-"""
+"""The progress picker (episode + checkpoint), in episode terms only: it names an episode by
+its title only if the viewer has already started it. (The forward-jump question: confirm.py.)"""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -18,23 +14,12 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from runaway_companion.progress import CHECKPOINTS, FRIENDLY, Position
+from runaway_companion.tui.dialogs.confirm import ConfirmScreen, confirm_question
+
+__all__ = ["ConfirmScreen", "PickerScreen", "confirm_question"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from runaway_companion.view import View
-
-_UP_TO = {
-    "start": "the start of episode {n}",
-    "early": "a quarter of the way into episode {n}",
-    "mid": "halfway through episode {n}",
-    "late": "three quarters of the way into episode {n}",
-    "end": "the end of episode {n}",
-}
-
-
-def confirm_question(target: Position) -> str:
-    """``Show everything up to the end of episode 6?`` — never what that is."""
-    return f"Show everything up to {_UP_TO[target.checkpoint].format(n=target.episode)}?"
-
 
 class PickerScreen(ModalScreen["Position | None"]):
     """Pick an episode and a checkpoint; dismisses with the Position (or None)."""
@@ -128,41 +113,3 @@ class PickerScreen(ModalScreen["Position | None"]):
         if 1 <= number <= self.view.episode_count:
             self.query_one("#picker-episodes", OptionList).highlighted = number - 1
             self.query_one("#picker-checkpoints").focus()
-
-
-class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question in episode terms."""
-
-    CSS_PATH = Path(__file__).resolve().with_name("picker.tcss")
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm-yes"),
-        Binding("n", "answer(False)", "No", id="confirm-no"),
-        Binding("escape", "answer(False)", "Cancel", show=False, id="confirm-cancel"),
-        Binding("left", "app.focus_previous", show=False, id="confirm-left"),
-        Binding("right", "app.focus_next", show=False, id="confirm-right"),
-    ]
-
-    def __init__(self, question: str):
-        super().__init__()
-        self.question = question
-
-    def compose(self):
-        with VerticalScroll(id="confirm-box"):
-            yield Static(Text(self.question, style="bold"), id="confirm-question")
-            with Horizontal(id="confirm-buttons"):
-                yield Button("Yes, show it", variant="primary", id="confirm-yes")
-                yield Button("No", id="confirm-no")
-
-    def on_mount(self) -> None:
-        self.query_one("#confirm-yes").focus()
-
-    @on(Button.Pressed, "#confirm-yes")
-    def _yes(self) -> None:
-        self.dismiss(True)
-
-    @on(Button.Pressed, "#confirm-no")
-    def _no(self) -> None:
-        self.dismiss(False)
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)

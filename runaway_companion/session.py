@@ -1,0 +1,85 @@
+"""The viewer's session, headless: where they are, the View of it, their moves, and what the
+last move forward revealed ("new since").
+
+The TUI owns one :class:`Session` and draws from ``session.view``; nothing here knows about
+Textual (the import-linter contract in pyproject.toml keeps it so), so every rule below is
+tested without a pilot (tests/test_session.py).
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from runaway_companion.model import Pack
+from runaway_companion.progress import Position
+from runaway_companion.view import Change, View, changes
+
+START = Position(1, "start")
+
+
+class Move(NamedTuple):
+    """One change of position, as :meth:`Session.move_to` made it."""
+
+    old: Position
+    new: Position
+    catch_up: bool  # False: the very first pick says where you are, it reveals nothing "new"
+
+    @property
+    def back(self) -> bool:
+        return self.new < self.old
+
+
+class Session:
+    """Position + View + "new since"; ``Session(pack, position)``."""
+
+    def __init__(self, pack: Pack, position: Position) -> None:
+        position.check_within(pack.episode_count)
+        self.pack = pack
+        self.position = position
+        self.view = View(pack, position)
+        self.news_since: Position | None = None  # where the viewer was before moving on
+        self._news_seen = False  # the New tab was looked at and left: the next move restarts it
+        self._news_cache: tuple[tuple[Position, Position], list[Change]] | None = None
+
+    # --- moves ----------------------------------------------------------------------------
+    def needs_confirm(self, target: Position) -> bool:
+        """More than one checkpoint forward asks first (from every entry point)."""
+        return target.key > self.position.key + 1
+
+    def step_target(self, delta: int) -> Position | None:
+        """The position one checkpoint forward (``delta > 0``) or back; None at either end."""
+        if delta > 0:
+            return None if self.position >= self.pack.last_position else self.position.next()
+        return None if self.position <= START else self.position.prev()
+
+    def move_to(self, target: Position, catch_up: bool = True) -> Move | None:
+        """Go to ``target`` (no question asked: the caller asked it); None if already there."""
+        target.check_within(self.pack.episode_count)
+        old = self.position
+        if target == old:
+            return None
+        if not catch_up:
+            self.news_since, self._news_seen = None, False
+        elif target > old:
+            if self.news_since is None or self._news_seen:
+                self.news_since, self._news_seen = old, False
+        elif self.news_since is not None and target <= self.news_since:
+            self.news_since, self._news_seen = None, False
+        self.position = target
+        self.view = View(self.pack, target)
+        return Move(old, target, catch_up)
+
+    # --- what is new ------------------------------------------------------------------------
+    def mark_news_seen(self) -> None:
+        """The viewer left the New tab: the next move forward starts a new "since"."""
+        if self.news_since is not None:
+            self._news_seen = True
+
+    def news(self) -> tuple[Position | None, list[Change]]:
+        """(since, changes): what became visible between ``since`` and now (cached per pair)."""
+        since = self.news_since
+        if since is None or since >= self.position:
+            return since, []
+        key = (since, self.position)
+        if self._news_cache is None or self._news_cache[0] != key:
+            self._news_cache = (key, changes(self.pack, since, self.position))
+        return since, self._news_cache[1]

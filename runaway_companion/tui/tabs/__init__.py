@@ -1,0 +1,1 @@
+"""The main screen's tabs: one module (and one .tcss) each."""

@@ -1,0 +1,68 @@
+"""Every Textual internal the TUI leans on is listed in runaway_companion/tui/widgets.py — and
+exists in the installed Textual, so an upgrade knows exactly what to re-check."""
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+
+from runaway_companion.tui.widgets import PRIVATE_TEXTUAL_NAMES
+
+TUI = Path(__file__).resolve().parents[2] / "runaway_companion" / "tui"
+
+
+def _resolve(dotted: str):
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attr in parts[cut:]:
+            obj = getattr(obj, attr)
+        return obj
+    raise ImportError(dotted)
+
+
+@pytest.mark.parametrize("owner,name", PRIVATE_TEXTUAL_NAMES)
+def test_every_private_textual_name_used_exists_in_this_textual(owner, name):
+    obj = _resolve(owner)
+    annotations = {}
+    for klass in getattr(obj, "__mro__", ()):
+        annotations.update(getattr(klass, "__annotations__", {}))
+    assert hasattr(obj, name) or name in annotations or name in _init_assigns(obj), \
+        f"{owner}.{name} is gone: re-check runaway_companion/tui/widgets.py"
+
+
+def _init_assigns(klass) -> set[str]:
+    """Attributes a class (or a base) sets in its __init__."""
+    import inspect
+
+    names: set[str] = set()
+    for base in getattr(klass, "__mro__", ()):
+        try:
+            source = inspect.getsource(base.__init__)
+        except (OSError, TypeError):
+            continue
+        names.update(re.findall(r"self\.(_\w+)\s*[:=]", source))
+    return names
+
+
+def test_only_widgets_py_reaches_into_textual_internals():
+    listed = {name for _owner, name in PRIVATE_TEXTUAL_NAMES}
+    for path in TUI.rglob("*.py"):
+        if path.name == "widgets.py":
+            continue
+        text = path.read_text()
+        assert not re.search(r"from textual(\.\w+)*\._\w+ import|import textual(\.\w+)*\._", text), path
+        used = {name for name in listed if re.search(rf"\b{name}\b", text)}
+        assert not used, f"{path.name} uses {sorted(used)}: keep them in widgets.py"
+
+
+def test_the_tui_has_no_attr_defined_ignores_and_no_module_over_300_lines():
+    for path in TUI.rglob("*.py"):
+        text = path.read_text()
+        assert "type: ignore[attr-defined]" not in text, path
+        assert text.count("\n") <= 300, f"{path.name}: {text.count(chr(10))} lines"
