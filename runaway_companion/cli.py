@@ -303,8 +303,13 @@ def _console():
             self.quiet = True
             raise BrokenPipeError
 
+    import os
+
+    # wrapped at the terminal's width ($COLUMNS when set); piped with no width given, lines are
+    # not wrapped at all (a reader or a pager wraps them), never hard-wrapped at 80
+    wrap = sys.stdout.isatty() or bool(os.environ.get("COLUMNS"))
     # pack text is data, never Rich markup or :emoji: codes ("[bold]" in a name prints as is)
-    return _PipedConsole(highlight=False, soft_wrap=False, markup=False, emoji=False)
+    return _PipedConsole(highlight=False, soft_wrap=not wrap, markup=False, emoji=False)
 
 
 def cmd_progress(args) -> int:

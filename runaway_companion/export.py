@@ -69,12 +69,19 @@ def to_markdown(view: View) -> str:
 
     lines = [f"# {view.show_title} — as of {view.position.describe()}", ""]
     lines += ["## Episodes", ""]
+    unstarted = [e.number for e in view.episodes if e.state == "unstarted"]
     for e in view.episodes:
+        if e.state == "unstarted":
+            continue  # one line below for all of them, not a heading each with nothing under it
         lines.append(f"### {e.label}")
         lines.extend(f"- {m(b.text, b)}" for b in e.recap)
         if e.state == "current" and e.recap_note:
             lines.append(f"- *{e.recap_note}*")
         lines.append("")
+    if unstarted:
+        span = (f"episode {unstarted[0]}" if len(unstarted) == 1
+                else f"episodes {unstarted[0]}–{unstarted[-1]}")
+        lines += [f"*Not started yet: {span}.*", ""]
     lines += ["## Characters", ""]
     for c in view.characters:
         lines.append(f"### {c.name}")

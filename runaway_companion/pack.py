@@ -111,12 +111,12 @@ def load_pack(directory: str | Path | None = None, *, parse_cache: bool = True) 
         zipped = _in_archive(path)
         found = path.is_dir() or zipped is not None
     except OSError as exc:  # a 5,000-character path, a folder without permission…
-        raise PackError([Problem(one_line(str(path))[:200], 1,
+        raise PackError([Problem(one_line(str(path))[:200], 0,
                                  f"pack folder cannot be read ({exc.strerror or exc})",
-                                 "pass --pack with a shorter, readable folder path")]) from None
+                                 "give a shorter, readable folder path")]) from None
     if not found:
-        raise PackError([Problem(str(path), 1, "pack folder not found",
-                                 "pass --pack with a folder holding " + ", ".join(FILES)
+        raise PackError([Problem(str(path), 0, "pack folder not found",
+                                 "give a folder holding " + ", ".join(FILES)
                                  + ", or the name of a shipped pack (run-away, example)")])
     try:
         stamp = () if zipped is not None else tuple(

@@ -28,7 +28,22 @@ class _Marks:
     def legend(self, console: Console) -> None:
         if self.used:
             console.print()
-            console.print(Text(MARK_LEGEND, style="dim"))
+            console.print(Text(_wrap(console, "", MARK_LEGEND), style="dim"))
+
+
+def _wrap(console: Console, first: str, text: str) -> str:
+    """``first`` + ``text``, wrapped at the console's width with a hanging indent under the
+    text (no trailing spaces); not wrapped at all where there is no width to wrap to (a pipe
+    without $COLUMNS: the console soft-wraps, see cli._console)."""
+    if console.soft_wrap:
+        return first + text
+    return textwrap.fill(text, width=max(console.width, len(first) + 20), initial_indent=first,
+                         subsequent_indent=" " * len(first), break_on_hyphens=False,
+                         break_long_words=False)
+
+
+def _bullet(console: Console, first: str, text: str) -> None:
+    console.print(_wrap(console, first, text))
 
 
 def _header(console: Console, view: View, what: str) -> None:
@@ -54,8 +69,7 @@ def characters(console: Console, view: View) -> None:
             details = " · ".join(marked(x, item) for x, item in
                                  ((c.role, c.role_item), (c.status, c.status_item)) if x)
             if details:
-                out.append(textwrap.fill(details, width=max(console.width, 20),
-                                         initial_indent="  ", subsequent_indent="  ") + "\n")
+                out.append(_wrap(console, "  ", details) + "\n")
         out.rstrip()
         console.print(out)
         marked.legend(console)
@@ -131,19 +145,22 @@ def card(console: Console, view: View, c: CharacterView) -> None:
     content = card_content(view, c)
     console.print(Text(content.name, style="bold underline"))
     for field, value, item, _cited in content.rows:
-        console.print(Text.assemble((f"{_CLI_LABELS[field]}: ", "bold"), marked(value, item)))
+        head = f"{_CLI_LABELS[field]}: "
+        line = Text(_wrap(console, head, marked(value, item)))
+        line.stylize("bold", 0, len(head))
+        console.print(line)
     if content.facts:
         console.print()
         console.print(Text("What you know", style="bold"))
         for episode, _now, facts in content.facts:
             console.print(Text(f"Episode {episode}", style="italic"))
             for f in facts:
-                console.print(f"  • {marked(f.text, f)}")
+                _bullet(console, "  • ", marked(f.text, f))
     if content.relationships:
         console.print()
         console.print(Text("Relationships", style="bold"))
         for other, label, stage in content.relationships:  # what the other is to the owner
-            console.print(f"  • {other}: {marked(label, stage)}")
+            _bullet(console, "  • ", f"{other}: {marked(label, stage)}")
     marked.legend(console)
 
 
@@ -162,7 +179,7 @@ def relationships(console: Console, view: View, who: CharacterView | None) -> No
             console.print(Text.assemble((f"{r.a.name} ↔ {r.b.name}", "bold"),
                                         f": {marked(r.label, r.stage)}"))
         for h in r.history:
-            console.print(f"    · ({h.at.episode}) {marked(h.text, h)}")
+            _bullet(console, f"    · ({h.at.episode}) ", marked(h.text, h))
     marked.legend(console)
 
 
@@ -176,9 +193,10 @@ def threads(console: Console, view: View) -> None:
         console.print(Text.assemble((marked(t.title, t.titles[-1] if t.titles else None), "bold"),
                                     f"  [{t.status}]"))
         for b in t.beats:
-            console.print(f"    · ({b.at.episode}) {marked(b.text, b)}")
+            _bullet(console, f"    · ({b.at.episode}) ", marked(b.text, b))
         if t.resolution:
-            console.print(f"    ✓ ({t.resolution.at.episode}) {marked(t.resolution.text, t.resolution)}")
+            _bullet(console, f"    ✓ ({t.resolution.at.episode}) ",
+                    marked(t.resolution.text, t.resolution))
     marked.legend(console)
 
 
@@ -189,7 +207,7 @@ def episodes(console: Console, view: View) -> None:
         note = {"watched": "", "current": "  (so far)", "unstarted": ""}[e.state]
         console.print(Text(e.label + note, style="bold" if e.state != "unstarted" else "dim"))
         for b in e.recap:
-            console.print(f"    · {marked(b.text, b)}")
+            _bullet(console, "    · ", marked(b.text, b))
         if e.state == "current" and e.recap_note:
             console.print(Text(f"    {e.recap_note}", style="dim"))
     marked.legend(console)
@@ -206,7 +224,7 @@ def recap(console: Console, view: View) -> None:
     for e, group in groupby(beats, key=lambda eb: eb[0]):
         console.print(Text(e.label, style="bold"))
         for _, b in group:
-            console.print(f"    · {marked(b.text, b)}")
+            _bullet(console, "    · ", marked(b.text, b))
     if current is not None:  # the episode the viewer is inside, with nothing to list yet
         console.print(Text(current.label, style="bold"))
         console.print(Text(f"    {current.recap_note}", style="dim"))

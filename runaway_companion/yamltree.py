@@ -44,7 +44,8 @@ class Problem(NamedTuple):
 
     def __str__(self) -> str:
         # one line, always: a key or value quoted from the pack may hold line breaks
-        return one_line(f"{self.file}:{self.line}: {self.what} — {self.fix}")
+        where = f"{self.file}:{self.line}" if self.line else self.file  # 0: the folder itself
+        return one_line(f"{where}: {self.what} — {self.fix}")
 
 
 class PackError(Exception):

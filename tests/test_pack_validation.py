@@ -112,3 +112,13 @@ def test_alias_bomb_is_refused_quickly(tmp_path):
     (pack / "threads.yaml").write_text("\n".join(bomb) + "\nthreads: []\n")
     problems = validate(pack)
     assert any("too large" in p.what for p in problems), [str(p) for p in problems]
+
+
+def test_a_missing_pack_folder_is_named_without_a_line_number(capsys):
+    from runaway_companion.cli import main
+
+    assert main(["validate", "/no/such/dir"]) == 1
+    err = capsys.readouterr().err
+    first = err.splitlines()[0]
+    assert first.startswith("/no/such/dir: pack folder not found — give a folder holding")
+    assert ":1:" not in err and "--pack" not in first
