@@ -18,7 +18,24 @@ class UsageError(Exception):
     """A bad flag or argument: one line, exit 2."""
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's own wrapping, except for an ``examples:`` epilog, kept line by line."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith("examples:\n"):
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+
+def _examples(*lines: str) -> str:
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # one clear line, exit 2 (not argparse's usage dump)
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
@@ -122,32 +139,63 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             "progress", parents=[common], help="print or set saved progress (e.g. 6:late)",
             description="Print your saved progress, or set it to N[:CHECKPOINT] (for a show "
                         "with seasons also SEASONxEPISODE[:CHECKPOINT], e.g. 2x05:mid). Moving it "
-                        "forward by more than one checkpoint asks first in a terminal.")
+                        "forward by more than one checkpoint asks first in a terminal.",
+            epilog=_examples("companion progress                  # where you are",
+                             "companion progress 3:mid            # halfway through episode 3",
+                             "companion progress 3@24:10          # the time on your player",
+                             "companion progress 4 --profile ana  # ana's progress: episode 4's start"))
         p.add_argument("position", nargs="?", metavar="N[:CHECKPOINT]",
                        help="e.g. 6:late, or 6@34:10 for the time on your player (rounded down)")
         p.add_argument("--yes", "-y", action="store_true",
                        help="move forward without asking")
 
     if only in (None, 'show'):
-        show = sub.add_parser("show", parents=[common], help="print what you know at your point")
+        show = sub.add_parser(
+            "show", parents=[common], help="print what you know at your point",
+            description="Print what you know at your saved progress (or at --episode/--at): "
+                        "characters, one card, relationships, threads, episodes, a recap. "
+                        "Nothing after that point is shown.",
+            epilog=_examples("companion show characters",
+                             "companion show character simon",
+                             "companion show relationships simon --episode 2 --at end",
+                             "companion show recap | less"))
         what = show.add_subparsers(dest="what", parser_class=_Parser, metavar="WHAT", required=True)
-        what.add_parser("characters", parents=[common], help="the characters known so far")
-        c = what.add_parser("character", parents=[common], help="one character's card")
+        what.add_parser("characters", parents=[common], help="the characters known so far",
+                        description="The characters you know so far, by the names you know.")
+        c = what.add_parser("character", parents=[common], help="one character's card",
+                            description="One character's card: names, role, status, what you "
+                                        "know and their relationships, as of your point.",
+                            epilog=_examples("companion show character simon",
+                                             "companion show character ingrid --episode 2"))
         c.add_argument("name", nargs="+", metavar="NAME")
-        r = what.add_parser("relationships", parents=[common], help="relationships (of one character)")
+        r = what.add_parser("relationships", parents=[common], help="relationships (of one character)",
+                            description="Every relationship you know of, or one character's, "
+                                        "each read from that character's side.")
         r.add_argument("name", nargs="*", metavar="NAME")
-        what.add_parser("threads", parents=[common], help="plot threads so far")
-        what.add_parser("episodes", parents=[common], help="episodes and their recaps so far")
-        what.add_parser("recap", parents=[common], help="a 'previously on' of everything so far")
+        what.add_parser("threads", parents=[common], help="plot threads so far",
+                        description="The plot threads you know of, open and resolved, beat by beat.")
+        what.add_parser("episodes", parents=[common], help="episodes and their recaps so far",
+                        description="Every episode: its title once you've started it, and the "
+                                    "recap of what you have watched.")
+        what.add_parser("recap", parents=[common], help="'previously on': what to remember now",
+                        description="Previously on: the last episode you finished and, if you "
+                                    "are inside one, that episode so far — what to remember "
+                                    "before you press play. 'show episodes' lists every episode.")
 
     if only in (None, 'export'):
-        e = sub.add_parser("export", parents=[common], help="everything visible at your point")
+        e = sub.add_parser("export", parents=[common], help="everything visible at your point",
+                           description="Everything visible at your point, as JSON (for scripts) "
+                                       "or Markdown (to read or share).",
+                           epilog=_examples("companion export > now.json",
+                                            "companion export --format markdown --episode 3 --at end"))
         e.add_argument("--format", choices=("json", "markdown"), default="json")
 
     if only in (None, 'validate'):
         v = sub.add_parser("validate", help="check a pack; file:line errors, exit 1 if bad",
                            description="Check a pack: prints 'ok', or each problem as file:line "
-                                       "and exits 1.")
+                                       "and exits 1.",
+                           epilog=_examples("companion validate my-show",
+                                            "companion validate --pack example"))
         v.add_argument("pack_dir", nargs="?", metavar="PACK_DIR")
         v.add_argument("--pack", metavar="DIR", default=argparse.SUPPRESS)
         v.add_argument("--spoilers", action="store_true",
@@ -158,7 +206,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             "audit", parents=[common], help="for pack authors: what each checkpoint reveals",
             description="For pack authors: list, checkpoint by checkpoint, everything the pack "
                         "reveals, with its sources. This spoils the whole show: it needs "
-                        "--spoilers, or --episode/--at to stop at that point.")
+                        "--spoilers, or --episode/--at to stop at that point.",
+            epilog=_examples("companion audit --pack my-show --episode 2 --at end",
+                             "companion audit --pack my-show --spoilers --format json"))
         a.add_argument("--format", choices=("text", "json"), default="text")
         a.add_argument("--spoilers", action="store_true",
                        help="audit the whole show (prints every reveal of every episode)")
@@ -170,7 +220,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                                    "$COMPANION_PROFILE).")
 
     if only in (None, 'where'):
-        sub.add_parser("where", help="print where progress and the shipped pack live")
+        sub.add_parser("where", help="print where progress and the shipped pack live",
+                       description="Print where your saved progress, the shipped pack and the "
+                                   "parse cache live on this machine.")
 
     if only in (None, 'new-pack'):
         n = sub.add_parser(

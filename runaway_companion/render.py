@@ -214,18 +214,23 @@ def episodes(console: Console, view: View) -> None:
 
 
 def recap(console: Console, view: View) -> None:
-    _header(console, view, "previously")
-    beats = [(e, b) for e in view.episodes for b in e.recap]
-    current = next((e for e in view.episodes if e.state == "current" and not e.recap), None)
-    if not beats and current is None:
+    """Previously on: the last episode finished, and the one being watched so far — what to
+    remember before pressing play (``show episodes`` lists them all)."""
+    _header(console, view, "previously on")
+    watched = [e for e in view.episodes if e.state == "watched"]
+    current = next((e for e in view.episodes if e.state == "current"), None)
+    shown = ([watched[-1]] if watched else []) + ([current] if current is not None else [])
+    if not any(e.recap or e.recap_note for e in shown):
         console.print(Text("Nothing to recap yet."))
         return
     marked = _Marks()
-    for e, group in groupby(beats, key=lambda eb: eb[0]):
-        console.print(Text(e.label, style="bold"))
-        for _, b in group:
+    for e in shown:
+        console.print(Text(e.label + ("  (so far)" if e is current else ""), style="bold"))
+        for b in e.recap:
             _bullet(console, "    · ", marked(b.text, b))
-    if current is not None:  # the episode the viewer is inside, with nothing to list yet
-        console.print(Text(current.label, style="bold"))
-        console.print(Text(f"    {current.recap_note}", style="dim"))
+        if e is current and e.recap_note:
+            console.print(Text(f"    {e.recap_note}", style="dim"))
+    if len(watched) > 1:
+        earlier = ("episode 1" if len(watched) == 2 else f"episodes 1–{watched[-2].number}")
+        console.print(Text(f"Earlier ({earlier}): companion show episodes", style="dim"))
     marked.legend(console)

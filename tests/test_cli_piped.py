@@ -56,3 +56,20 @@ def test_markdown_lists_unstarted_episodes_in_one_line_not_as_empty_headings(tmp
     headings = [i for i, line in enumerate(lines) if line.startswith("### Episode")]
     assert len(headings) == 1
     assert "*Not started yet: episodes 2–3.*" in lines
+
+
+def test_recap_is_the_last_finished_episode_and_the_current_one(tmp_path):
+    run = _cli(["show", "recap", "--pack", "example", "--episode", "3", "--at", "mid"], {}, tmp_path)
+    lines = run.stdout.splitlines()
+    assert [line for line in lines if line.startswith("Episode ")] == [
+        "Episode 2: Low Tide", "Episode 3: The Last Light  (so far)"]
+    assert lines[-1] == "Earlier (episode 1): companion show episodes"
+
+
+def test_every_subcommand_help_has_a_description(tmp_path):
+    for args in (["progress"], ["show"], ["show", "recap"], ["export"], ["validate"], ["audit"],
+                 ["profiles"], ["where"], ["new-pack"], ["schema"], ["serve"]):
+        run = _cli([*args, "--help"], {"COLUMNS": "100"}, tmp_path)
+        assert run.returncode == 0
+        usage_end = run.stdout.index("\n\n")
+        assert run.stdout[usage_end:].strip().split("\n")[0].strip()[0].isupper(), args
