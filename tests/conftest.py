@@ -26,8 +26,10 @@ def _isolated_state(tmp_path_factory, monkeypatch, _session_cache_dir):
     monkeypatch.setenv("COMPANION_STATE_DIR", str(tmp_path_factory.mktemp("state")))
     monkeypatch.setenv("COMPANION_CACHE_DIR", str(_session_cache_dir))
     monkeypatch.delenv("COMPANION_NO_CACHE", raising=False)
-    # `--profile NAME` sets this for the process (and what it starts); undone after each test
-    monkeypatch.delenv("COMPANION_PROFILE", raising=False)
+    # `--profile NAME` sets this for the process (and what it starts): set-then-delete, so the
+    # teardown removes it again (a delenv of an absent variable records nothing to undo)
+    monkeypatch.setenv("COMPANION_PROFILE", "default")
+    monkeypatch.delenv("COMPANION_PROFILE")
 
 
 @pytest.fixture(scope="session")
