@@ -150,8 +150,16 @@ COMMANDS: list[list[str]] = [
     ["progress", "2:mid", "--yes"],
     [],  # the TUI: `companion --pack DIR` launches it
 ]
+_BUSY = None
 if _serve_available():
-    COMMANDS.append(["serve", "--port", "1"])  # the pack is loaded before any port is bound
+    import socket
+
+    # the pack is loaded before the port is tried: a port in use makes a serve that (wrongly)
+    # got past the pack fail at once, instead of serving
+    _BUSY = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    _BUSY.bind(("127.0.0.1", 0))
+    _BUSY.listen()
+    COMMANDS.append(["serve", "--port", str(_BUSY.getsockname()[1])])
 
 
 def _run(argv: list[str]) -> tuple[int, str, str]:

@@ -131,7 +131,9 @@ class Served:
             raise AssertionError(f"server did not start: out={self._out!r} err={self._err!r}")
         line = out.decode().splitlines()[0]
         found = READY.match(line)
-        assert found, line
+        if not found:
+            self.stop()
+            raise AssertionError(f"no token in the address it printed: {line!r}")
         self.token = found.group(1)
         return line
 
