@@ -629,6 +629,14 @@ def ready_line(host: str, port: int, token: str) -> str:
 
 def serve(host: str = "127.0.0.1", port: int = 8000, pack_dir: str | None = None,
           position=None, max_sessions: int | None = None) -> int:
+    """Serve until Ctrl+C; 0 then (at any moment, starting up too), 1 if it cannot listen."""
+    try:
+        return _serve(host, port, pack_dir, position, max_sessions)
+    except KeyboardInterrupt:  # before the loop took SIGINT over: stopping is what was asked
+        return 0
+
+
+def _serve(host: str, port: int, pack_dir: str | None, position, max_sessions: int | None) -> int:
     if not 0 < port < 65536:
         print(f"companion: error: port {port} is out of range (1-65535)", file=sys.stderr)
         return 2
@@ -661,6 +669,4 @@ def serve(host: str = "127.0.0.1", port: int = 8000, pack_dir: str | None = None
     except OSError as exc:  # lost a race for the port after the check above
         print(f"companion: error: {_os_error_line(exc, host, port)}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:  # before the loop took SIGINT over
-        pass
     return 0
