@@ -148,7 +148,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                                        "your saved progress. Ctrl+C stops it.")
         s.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default: 127.0.0.1, this machine only; any other "
-                            "address lets anyone on that network open it)")
+                            "address lets anyone on that network who has the printed address "
+                            "open it)")
         s.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
         s.add_argument("--max-sessions", type=_sessions, metavar="N", default=None,
                        help="browser tabs open at once (default: 4); the next one is told "

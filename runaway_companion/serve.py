@@ -348,6 +348,7 @@ def _server_class():
             self._on_ready = on_ready
             self._sessions: set[_Session] = set()
             self._stopping = False
+            self._said_full = float("-inf")
 
         # --- logging and start-up ---
 
@@ -412,8 +413,11 @@ def _server_class():
 
         async def handle_index(self, request):
             if self._full():
-                _say(f"refused a page: {len(self._sessions)} sessions are open "
-                     f"(--max-sessions {self.max_sessions})")
+                now = asyncio.get_running_loop().time()
+                if now - self._said_full > 60:  # (the refusal page asks again every 5 s)
+                    self._said_full = now
+                    _say(f"refused a page: {len(self._sessions)} sessions are open "
+                         f"(--max-sessions {self.max_sessions})")
                 return _page(503, TOO_MANY, _too_many_text(self.max_sessions), retry=5)
             # the page's websocket address is where this browser reached us (not the bind
             # address, which is useless from elsewhere for 0.0.0.0 and unbracketed for IPv6);
