@@ -62,6 +62,13 @@ class _ClockTime(str):
     """``--at 34:10``: a playback time, turned into a checkpoint once the episode is known."""
 
 
+def _sessions(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"--max-sessions must be a whole number, 1 or more, "
+                                         f"not '{text}'")
+    return int(text)
+
+
 def _checkpoint(text: str) -> str:
     word = text.strip().lower()
     if word in CHECKPOINTS:
@@ -247,12 +254,18 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
     if only in (None, 'serve'):
         s = sub.add_parser("serve", help="serve the companion to a browser (textual-serve)",
-                           description="Serve the same companion to a web browser. Every connection "
-                                       "shares your saved progress. Ctrl+C stops it.")
+                           description="Serve the same companion to a web browser. It prints the "
+                                       "address to open, with a key (?token=…) new each run; "
+                                       "without it the server refuses. Every connection shares "
+                                       "your saved progress. Ctrl+C stops it.")
         s.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default: 127.0.0.1, this machine only; any other "
-                            "address lets anyone on that network open it)")
+                            "address lets anyone on that network who has the printed address "
+                            "open it)")
         s.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+        s.add_argument("--max-sessions", type=_sessions, metavar="N", default=None,
+                       help="browser tabs open at once (default: 4); the next one is told "
+                            "there are too many")
         s.add_argument("--pack", metavar="DIR", default=argparse.SUPPRESS,
                        help="serve another show's pack (default: the shipped Run Away pack)")
         s.add_argument("--episode", "-e", type=_episode, metavar="N", default=argparse.SUPPRESS,
@@ -650,7 +663,7 @@ def cmd_serve(args) -> int:
     if getattr(args, "episode", None) is not None or getattr(args, "at", None) is not None:
         position = _override(args, load_pack(getattr(args, "pack", None)))
     return serve(host=args.host, port=args.port, pack_dir=getattr(args, "pack", None),
-                 position=position)
+                 position=position, max_sessions=args.max_sessions)
 
 
 def launch(args) -> int:

@@ -317,7 +317,7 @@ def test_serve_passes_the_position_to_each_connection(capsys, monkeypatch):
     assert code == 0 and seen["position"] == Position(3, "mid")
     code, _out, _err = run(capsys, ["--episode", "2", "serve", "--pack", str(MINI)])
     assert code == 0 and seen["position"] == Position(2, "start")
-    command = serve_module._child_command(None, Position(3, "mid"))
+    command = " ".join(serve_module.child_argv(None, Position(3, "mid")))
     assert "--episode 3 --at mid" in command
 
 

@@ -152,7 +152,14 @@ def test_browser_shows_what_is_due_and_nothing_later(tmp_path):
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
-                page, screen = _open(browser, served.url + "/")
+                # without the printed address's token: the server's own refusal page
+                refused = browser.new_page()
+                response = refused.goto(served.url + "/")
+                assert response.status == 403
+                assert "needs its key" in refused.inner_text("body")
+                refused.close()
+
+                page, screen = _open(browser, served.page_url)
                 # the saved position, on the characters tab, with its first character's card
                 # (the footer's keys too, though a page starts without the app's focus)
                 text = screen.wait_for("1 Characters", "Simon Greene", late.describe(), "q Quit")
@@ -170,9 +177,13 @@ def test_browser_shows_what_is_due_and_nothing_later(tmp_path):
                 assert _saved_position(pack.id, end) == end  # the move went to the state file
 
                 # a new connection starts where the first one moved to
-                second, second_screen = _open(browser, served.url + "/")
+                second, second_screen = _open(browser, served.page_url)
                 text = second_screen.wait_for(end.describe(), "Simon Greene")
                 _assert_no_leaks(text, pack, end)
+                # the token's cookie opens the page again without it (a bookmark, a reload)
+                second.goto(served.url + "/")
+                second.wait_for_function("() => window.__xterm !== undefined")
+                text = second_screen.wait_for(end.describe(), "Simon Greene")
                 second.close()
             finally:
                 browser.close()
@@ -180,5 +191,7 @@ def test_browser_shows_what_is_due_and_nothing_later(tmp_path):
         rc, out, err = served.stop()
     assert rc == 0, err
     assert "Traceback" not in out + err, out + err
+    # the one refusal (the page without its token) is one line in the server's terminal
+    assert err.splitlines() == ["companion: refused a request for '/': no token"], err
     elapsed = time.monotonic() - started
     assert elapsed < 60, f"the browser test took {elapsed:.1f}s"
