@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.lazy import Lazy
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.css.query import NoMatches
 from textual.widgets import Input, TabbedContent, TabPane, Tabs
 
 from runaway_companion.tui.panes import ListDetailPane, Selected, ViewPane
@@ -106,7 +107,10 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         for tab, _label, tip in TABS:
-            self.tabbed.get_tab(tab).tooltip = tip
+            try:
+                self.tabbed.get_tab(tab).tooltip = tip
+            except NoMatches:  # stopped (Ctrl+C in serve) before the tabs were mounted
+                return
         if not self.companion.blink:
             for inp in self.query(Input):
                 inp.cursor_blink = False
