@@ -616,7 +616,6 @@ def launch(args) -> int:
             notices.append(state.save_progress(pack.id, position))
     for notice in notices:
         _warn(notice)
-    notices.append(getattr(args, "clock_note", None))  # said on stderr when the time was read
     if sys.__stderr__ is None and not _web_driver():  # Textual draws on it: `2>&-` would hang
         raise UsageError("the companion draws on standard error, which is closed")
     if not sys.stdout.isatty() and not _web_driver():
@@ -631,7 +630,8 @@ def launch(args) -> int:
 
     gc.freeze()
     app = CompanionApp(pack=pack, position=position, first_run=first_run, freeze_gc=True,
-                       ask_to=ask_to, notices=[n for n in notices if n])
+                       ask_to=ask_to, notices=[n for n in notices if n],
+                       clock_note=getattr(args, "clock_note", None))  # (said on stderr too)
     app.run()
     app.flush_progress()  # the app saves a move just after drawing it; nothing is left behind
     _warn(app.exit_warning)

@@ -47,7 +47,8 @@ class CompanionApp(CrashSafeApp):
     def __init__(self, pack: Pack, position: Position, first_run: bool = False, *,
                  save: bool = True, screenshot_dir: str | os.PathLike | None = None,
                  cursor_blink: bool | None = None, freeze_gc: bool = False,
-                 notices: Iterable[str] = (), ask_to: Position | None = None, **kwargs):
+                 notices: Iterable[str] = (), ask_to: Position | None = None,
+                 clock_note: str | None = None, **kwargs):
         super().__init__(**kwargs)
         # ask_to: a position asked for at launch more than one checkpoint past ``position``
         # (the saved one). The app opens at ``position`` and asks before showing any of it.
@@ -58,6 +59,7 @@ class CompanionApp(CrashSafeApp):
             else None
         # warnings from before the app started (a damaged progress file…): shown as toasts
         self.notices = tuple(n for n in notices if n)
+        self.clock_note = clock_note  # what `--at 34:10` became (clock.Reading.explain())
         # freeze_gc (``companion`` sets it): once every tab is mounted, gc.freeze() everything
         # alive (the widgets live as long as the app; full collections rescanning them stalled
         # key presses 20–200 ms at the 100× scale)
@@ -97,7 +99,7 @@ class CompanionApp(CrashSafeApp):
     def on_mount(self) -> None:
         self._restore_theme()
         self._update_titles()
-        if self.notices:  # after the first frame: the screen's toast rack is mounted by then
+        if self.notices or self.clock_note:  # after the first frame: the toast rack is there
             self.call_after_refresh(self._say_notices)
         if self.ask_to is not None:
             self._ask_launch_jump(self.ask_to)
@@ -125,6 +127,8 @@ class CompanionApp(CrashSafeApp):
         self.push_screen(ConfirmScreen(confirm_question(target)), answered)
 
     def _say_notices(self) -> None:
+        if self.clock_note:
+            self.say(self.clock_note, title="By the clock", timeout=20)
         for notice in self.notices:
             self.say(notice, title="Saved progress", severity="warning", timeout=30)
 
