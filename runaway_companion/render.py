@@ -32,7 +32,8 @@ class _Marks:
 
 
 def _header(console: Console, view: View, what: str) -> None:
-    console.print(Text(f"{view.show_title} · {view.position.describe()} — {what}", style="bold"))
+    console.print(Text(f"{view.show_title} · {view.position.describe(view.pack.seasons)} — {what}",
+                       style="bold"))
 
 
 def characters(console: Console, view: View) -> None:
