@@ -670,15 +670,18 @@ def launch(args) -> int:
     from runaway_companion import state
 
     pack = _load(args)
-    if getattr(args, "together", None) is not None:
-        raise UsageError("--together works with 'show', 'export' and 'progress' for now; "
-                         "the TUI opens one profile (--profile NAME)")
+    household = _together(args, pack)  # watching together: at the earliest member's place
+    if household is not None and getattr(args, "episode", None) is not None:
+        raise UsageError("give either --together or --episode: together, the companion shows "
+                         "what everyone has reached")
     override = _override(args, pack)
     loaded = state.load_progress(pack.id, pack.episode_count)
     notices = [loaded.warning]  # said on stderr now, and in the app as a toast
     position, first_run = loaded.position, override is None and not loaded.saved
     ask_to = None  # a launch far past the saved progress opens at it and asks first
-    if override is not None:
+    if household is not None:
+        position, first_run, notices = household.position, False, []
+    elif override is not None:
         if override.key > loaded.position.key + 1:
             ask_to = override
         else:
@@ -686,7 +689,6 @@ def launch(args) -> int:
             notices.append(state.save_progress(pack.id, position))
     for notice in notices:
         _warn(notice)
-    notices.append(getattr(args, "clock_note", None))  # said on stderr when the time was read
     if sys.__stderr__ is None and not _web_driver():  # Textual draws on it: `2>&-` would hang
         raise UsageError("the companion draws on standard error, which is closed")
     if not sys.stdout.isatty() and not _web_driver():
@@ -701,7 +703,9 @@ def launch(args) -> int:
 
     gc.freeze()
     app = CompanionApp(pack=pack, position=position, first_run=first_run, freeze_gc=True,
-                       ask_to=ask_to, notices=[n for n in notices if n])
+                       ask_to=ask_to, notices=[n for n in notices if n],
+                       clock_note=getattr(args, "clock_note", None),  # (said on stderr too)
+                       together=household)
     app.run()
     app.flush_progress()  # the app saves a move just after drawing it; nothing is left behind
     _warn(app.exit_warning)

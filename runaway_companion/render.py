@@ -47,7 +47,8 @@ def _bullet(console: Console, first: str, text: str) -> None:
 
 
 def _header(console: Console, view: View, what: str) -> None:
-    console.print(Text(f"{view.show_title} · {view.position.describe()} — {what}", style="bold"))
+    console.print(Text(f"{view.show_title} · {view.position.describe(view.pack.seasons)} — {what}",
+                       style="bold"))
 
 
 def characters(console: Console, view: View) -> None:

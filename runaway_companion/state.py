@@ -308,10 +308,10 @@ def save_progress(show_id: str, position: Position, durable: bool = True,
     return _update(lambda d: d["progress"].__setitem__(show_id, str(position)), durable, path)
 
 
-def sync() -> None:
-    """fsync the state file and its folder: makes earlier ``durable=False`` writes durable.
-    Never raises (a missing file or folder has nothing to sync)."""
-    path = state_path()
+def sync(profile: str | None = None) -> None:
+    """fsync the state file (of ``profile``; default: the profile in use) and its folder: makes
+    earlier ``durable=False`` writes durable. Never raises (a missing file has nothing to sync)."""
+    path = profile_path(profile) if profile is not None else state_path()
     for target, flags in ((path, os.O_RDONLY), (path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))):
         try:
             fd = os.open(target, flags)
@@ -346,8 +346,9 @@ class ProgressSaver:
     fsync and waits for the queued ones. Each returns a warning line, or None.
     """
 
-    def __init__(self, show_id: str) -> None:
+    def __init__(self, show_id: str, profile: str | None = None) -> None:
         self.show_id = show_id
+        self.profile = profile  # whose file (None: the profile in use)
         self._unsaved: Position | None = None
         self._scheduled = False
         self._syncer = None  # a one-thread executor for fsyncs, made on first need
@@ -372,7 +373,7 @@ class ProgressSaver:
         position, self._unsaved = self._unsaved, None
         warning = None
         if position is not None:
-            warning = save_progress(self.show_id, position, durable=durable)
+            warning = save_progress(self.show_id, position, durable=durable, profile=self.profile)
             if not warning and not durable:
                 self._sync_soon()
         if durable:
@@ -397,4 +398,4 @@ class ProgressSaver:
 
     def _sync(self) -> None:  # in the fsync thread
         self._sync_queued = False  # a write after this line queues another sync
-        sync()
+        sync() if self.profile is None else sync(self.profile)

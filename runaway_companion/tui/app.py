@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from functools import partial
 from pathlib import Path
-from typing import ClassVar, Iterable, cast
+from typing import TYPE_CHECKING, ClassVar, Iterable, cast
 
 from textual.binding import Binding
 from textual.reactive import Reactive, var
@@ -16,10 +16,14 @@ from textual.reactive import Reactive, var
 from runaway_companion.model import Pack
 from runaway_companion.progress import Position
 from runaway_companion.session import Move, Session
+from runaway_companion.tui.household import saver_for, subtitle, where
 from runaway_companion.tui.main import MainScreen
 from runaway_companion.tui.palette import CommandsProvider, SearchProvider
 from runaway_companion.tui.widgets import CrashSafeApp, unnotify, write_terminal_title
 from runaway_companion.view import View
+
+if TYPE_CHECKING:  # pragma: no cover
+    from runaway_companion.together import Together
 
 _HERE = Path(__file__).resolve().parent
 _CSS = ("app.tcss", "tabs/characters.tcss", "tabs/relationships.tcss", "tabs/threads.tcss",
@@ -47,7 +51,9 @@ class CompanionApp(CrashSafeApp):
     def __init__(self, pack: Pack, position: Position, first_run: bool = False, *,
                  save: bool = True, screenshot_dir: str | os.PathLike | None = None,
                  cursor_blink: bool | None = None, freeze_gc: bool = False,
-                 notices: Iterable[str] = (), ask_to: Position | None = None, **kwargs):
+                 notices: Iterable[str] = (), ask_to: Position | None = None,
+                 clock_note: str | None = None, profile: str | None = None,
+                 together: "Together | None" = None, **kwargs):
         super().__init__(**kwargs)
         # ask_to: a position asked for at launch more than one checkpoint past ``position``
         # (the saved one). The app opens at ``position`` and asks before showing any of it.
@@ -58,6 +64,7 @@ class CompanionApp(CrashSafeApp):
             else None
         # warnings from before the app started (a damaged progress file…): shown as toasts
         self.notices = tuple(n for n in notices if n)
+        self.clock_note = clock_note  # what `--at 34:10` became (clock.Reading.explain())
         # freeze_gc (``companion`` sets it): once every tab is mounted, gc.freeze() everything
         # alive (the widgets live as long as the app; full collections rescanning them stalled
         # key presses 20–200 ms at the 100× scale)
@@ -65,9 +72,11 @@ class CompanionApp(CrashSafeApp):
         self.pack = pack
         self.first_run = first_run
         self.save = save
-        from runaway_companion.state import ProgressSaver  # (not needed for the first import)
-
-        self.saver = ProgressSaver(pack.id)
+        from runaway_companion import state  # (not needed for the first import)
+        # one profile, or several together (``saver`` brings whoever is behind along)
+        self.profile = state.check_profile(profile) if profile else state.current_profile()
+        self.saver = saver_for(pack.id, self.profile, together)
+        self._arrival: tuple[str, str] | None = None  # (title, words) after a switch
         self.screenshot_dir = Path(screenshot_dir) if screenshot_dir else None
         self.blink = (not os.environ.get("COMPANION_NO_BLINK")) if cursor_blink is None else cursor_blink
         self.set_reactive(CompanionApp.view, self.session.view)
@@ -78,11 +87,14 @@ class CompanionApp(CrashSafeApp):
         self.exit_warning: str | None = None
         self.terminal_title = ""
         self.title = self.view.show_title
-        self.sub_title = position.describe()
+        self.sub_title = subtitle(self)
 
     @property
     def position(self) -> Position:
         return self.session.position
+
+    together = property(lambda self: getattr(self.saver, "together", None),
+                        doc="Who is watching together (None: one profile, ``profile``).")
 
     @property
     def main(self) -> MainScreen:
@@ -97,7 +109,7 @@ class CompanionApp(CrashSafeApp):
     def on_mount(self) -> None:
         self._restore_theme()
         self._update_titles()
-        if self.notices:  # after the first frame: the screen's toast rack is mounted by then
+        if self.notices or self.clock_note:  # after the first frame: the toast rack is there
             self.call_after_refresh(self._say_notices)
         if self.ask_to is not None:
             self._ask_launch_jump(self.ask_to)
@@ -119,12 +131,14 @@ class CompanionApp(CrashSafeApp):
             if yes:
                 self.move_to(target)
             else:
-                self.say(f"Kept your saved progress: {self.position.describe()}.",
+                self.say(f"Kept your saved progress: {where(self, self.position)}.",
                          title="Progress", replace="position")
 
         self.push_screen(ConfirmScreen(confirm_question(target)), answered)
 
     def _say_notices(self) -> None:
+        if self.clock_note:
+            self.say(self.clock_note, title="By the clock", timeout=20)
         for notice in self.notices:
             self.say(notice, title="Saved progress", severity="warning", timeout=30)
 
@@ -184,14 +198,16 @@ class CompanionApp(CrashSafeApp):
             return
         since, new = self.session.news()
         self._label_news(len(new))
+        arrival, self._arrival = self._arrival, None
         if not note.catch_up:
-            self.say(f"You're at {note.new.describe()}. When you move on, what you've just "
-                     "watched shows up under 5 New.", title="Welcome", replace="position")
+            title, words = arrival or ("Welcome", f"You're at {where(self, note.new)}.")
+            self.say(f"{words} When you move on, what you've just watched shows up under "
+                     "5 New.", title=title, replace="position")
         elif note.new > note.old and new and self.main.front != "new":
             n = len(new)
             self.say(f"{n} new thing{'s' if n != 1 else ''} since "
-                     f"{since.describe() if since else 'last time'} — press 5 to catch up.",
-                     title=note.new.describe(), replace="position")
+                     f"{where(self, since) if since else 'last time'} — press 5 to catch up.",
+                     title=where(self, note.new), replace="position")
 
     def _label_news(self, count: int) -> None:
         try:
@@ -247,7 +263,7 @@ class CompanionApp(CrashSafeApp):
     def _update_titles(self) -> None:
         """Header, window title: the show and your position in words — never an episode title."""
         self.title = self.view.show_title
-        self.sub_title = self.position.describe()
+        self.sub_title = subtitle(self)
         self.terminal_title = f"{self.title} — {self.sub_title}"
         write_terminal_title(self, self.terminal_title)
 
@@ -271,24 +287,9 @@ class CompanionApp(CrashSafeApp):
     # --- screenshots and the palette ----------------------------------------------------------
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """Save an SVG screenshot (to ``screenshot_dir`` or the current folder) and say where."""
-        from datetime import datetime
+        from runaway_companion.tui.screenshot import save_screenshot
 
-        directory = Path(path) if path else (self.screenshot_dir or Path.cwd())
-        if filename is None:
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            filename = f"companion-{stamp}.svg"
-            n = 1
-            while (directory / filename).exists():
-                n += 1
-                filename = f"companion-{stamp}-{n}.svg"
-        try:
-            saved = self.save_screenshot(filename, str(directory))
-        except OSError as exc:
-            self.say(f"Could not save it in {directory}: {exc.strerror or exc}",
-                     title="Screenshot not saved", severity="error")
-            return
-        self.last_screenshot = saved
-        self.say(saved, title="Screenshot saved")
+        save_screenshot(self, filename, path)
 
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette

@@ -251,6 +251,15 @@ class MainScreen(Screen[None]):
         for i, (tab, label, tip) in enumerate(TABS, start=1):
             yield (f"{label} tab", f"{i} · {tip}", partial(self.action_show_tab, tab))
         yield ("Cast map", "Every group and who is connected to whom", self.show_cast_map)
+        from runaway_companion.tui import household
+
+        yield ("Switch profile…", "Whose progress: each person in the household has their own",
+               partial(household.pick_profile, app))
+        yield ("Watch together…", "Two or more profiles on one screen, at the earliest place",
+               partial(household.pick_together, app))
+        if app.together is not None:
+            yield ("Stop watching together", "Back to one profile, at its own place",
+                   partial(household.pick_leave, app))
         yield ("Theme", "Change the colours (your choice is saved)", app.action_change_theme)
         yield ("Keys and help", "?", self.action_help)
         yield ("Screenshot", "Save an SVG of the screen (ctrl+s)", app.action_screenshot)
