@@ -36,12 +36,12 @@ def lifted_limits():
     import runaway_companion.pack as pack_module
     import runaway_companion.yamltree as parser_module
 
-    saved = (pack_module.MAX_BYTES, parser_module.MAX_NODES)
-    pack_module.MAX_BYTES, parser_module.MAX_NODES = 10**12, 10**12
+    saved = (pack_module.MAX_BYTES, parser_module.MAX_BYTES, parser_module.MAX_NODES)
+    pack_module.MAX_BYTES = parser_module.MAX_BYTES = parser_module.MAX_NODES = 10**12
     try:
         yield
     finally:
-        pack_module.MAX_BYTES, parser_module.MAX_NODES = saved
+        pack_module.MAX_BYTES, parser_module.MAX_BYTES, parser_module.MAX_NODES = saved
 
 
 def dated_items(pack) -> int:

@@ -13,13 +13,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual.containers import Container, Horizontal, Vertical
+from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from runaway_companion.tui.widgets import DetailScroll, SteadyOptionList, set_text
+from runaway_companion.tui.widgets import set_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from runaway_companion.view import View
@@ -36,7 +36,7 @@ class Selected(Message):
         self.kind, self.ident, self.origin, self.show = kind, ident, origin, show
 
 
-class PickList(SteadyOptionList):
+class PickList(OptionList):
     """A tab's list: a cursor move asks for that item at once (in the same frame as the key),
     not one ``OptionHighlighted`` later."""
 
@@ -158,7 +158,7 @@ class ListDetailPane(ViewPane):
                 yield from self.compose_side()
                 yield Static("", id=f"{self.prefix}-count", classes="count")
                 yield PickList(self.kind, id=self.list_id)
-            with DetailScroll(id=self.body_id, classes="detail"):
+            with VerticalScroll(id=self.body_id, classes="detail"):
                 yield from self.compose_detail()
 
     def compose_side(self):

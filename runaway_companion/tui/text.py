@@ -1,5 +1,5 @@
 """Rich text helpers shared by the tabs (no Textual here): dated markers, citation marks, the
-card's rows, and grids marked for reuse (see :func:`memo_grid` and ``widgets.RichStatic``)."""
+and the card's rows."""
 from __future__ import annotations
 
 from rich.segment import Segment
@@ -41,15 +41,6 @@ def truncate(text: str, width: int) -> str:
     return text[: max(0, width - 1)] + "…"
 
 
-def _cell_key(cell) -> tuple:
-    if isinstance(cell, Text):
-        return ("t", cell.plain, str(cell.style), cell.justify, cell.overflow, cell.no_wrap,
-                tuple((span.start, span.end, str(span.style)) for span in cell.spans))
-    if isinstance(cell, str):
-        return ("s", cell)
-    raise TypeError(cell)
-
-
 class Rows:
     """Rows of a short label and a wrapped text: what a two-column ``Table.grid(padding=(0, 1))``
     with a no-wrap first column and a ``ratio=1`` second one shows, cell for cell — without a
@@ -69,11 +60,6 @@ class Rows:
 
     def add_row(self, label: str, text: Text) -> None:
         self.rows.append((label, text))
-
-    @property
-    def _companion_key(self) -> tuple:
-        """What the rows say: equal keys render to the same lines (see memo_grid)."""
-        return ("rows", self.label_style, tuple((label, _cell_key(text)) for label, text in self.rows))
 
     def __rich_console__(self, console, options):
         from rich.cells import cell_len
@@ -105,27 +91,6 @@ class Rows:
         from rich.measure import Measurement
 
         return Measurement(options.max_width, options.max_width)
-
-
-def memo_grid(table):
-    """Mark a ``Table.grid()`` of plain cells so its rendered lines are reused.
-
-    A card or a detail is a ``Group`` of small grids (one per episode...); after a move most
-    of them are exactly what they were (the facts of earlier episodes). ``_RenderedOnce``
-    renders a Group part by part, and a marked grid whose cells, columns and width are the
-    same as a grid rendered before is not laid out again: the same segments come out, by
-    construction (the lines are kept per widget). The table itself is unchanged (tools and tests still read its cells)."""
-    try:
-        table._companion_key = (
-            table.padding, table.show_edge, table.pad_edge, table.expand, table.collapse_padding,
-            table.width, table.min_width,
-            tuple((c.no_wrap, c.ratio, c.width, c.min_width, c.max_width, str(c.style),
-                   c.justify, c.overflow, tuple(_cell_key(x) for x in c.cells))
-                  for c in table.columns),
-            tuple((str(r.style), r.end_section) for r in table.rows))
-    except TypeError:  # a cell that is not plain text: render it every time
-        pass
-    return table
 
 
 class Deferred:

@@ -1,12 +1,16 @@
-"""Fixtures for the TUI tests: an isolated state dir, no blinking cursor, app factories."""
+"""Fixtures for the TUI tests: an isolated state dir, no blinking cursor, app factories, and
+``run_app`` — a running app whose every tab is built (the shared pilot)."""
 from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import asynccontextmanager
 
 import pytest
 
 from runaway_companion.progress import Position
+
+from .helpers import until
 
 
 def pytest_configure(config):
@@ -42,3 +46,20 @@ def make_app():
         return app
 
     return make
+
+
+@pytest.fixture
+def run_app(make_app):
+    """``async with run_app(pack, "6:late", size=(100, 30)) as (app, pilot):`` — the app running
+    with every tab built and caught up (a defined state, not a count of pauses). Extra keyword
+    arguments go to ``CompanionApp``."""
+    from runaway_companion.tui.main import TABS
+
+    @asynccontextmanager
+    async def run(pack, position="1:end", *, size=(100, 30), **kwargs):
+        app = make_app(pack, position, **kwargs)
+        async with app.run_test(size=size) as pilot:
+            await until(pilot, lambda: len(app.main.panes()) == len(TABS), "every tab is built")
+            yield app, pilot
+
+    return run

@@ -164,11 +164,9 @@ async def _provider_hits(app, query: str) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("which", ["mini", "real"])
 async def test_palette_finds_nothing_for_a_hidden_name_at_any_checkpoint(which, mini_pack,
-                                                                         real_pack, make_app):
+                                                                         real_pack, run_app):
     pack = mini_pack if which == "mini" else real_pack
-    app = make_app(pack, "1:start", save=False)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+    async with run_app(pack, "1:start", save=False, size=(120, 36)) as (app, pilot):
         for position in all_positions(pack.episode_count):
             if app.position != position:
                 app.move_to(position)
@@ -206,10 +204,8 @@ async def _palette(pilot, app, *queries: str) -> list[str]:
     return shown
 
 
-async def test_canary_palette_hidden_names_look_like_names_that_never_existed(mini_pack, make_app):
-    app = make_app(mini_pack, "1:start", save=False)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+async def test_canary_palette_hidden_names_look_like_names_that_never_existed(mini_pack, run_app):
+    async with run_app(mini_pack, "1:start", save=False, size=(100, 30)) as (app, pilot):
         for position in all_positions(mini_pack.episode_count):
             if app.position != position:
                 app.move_to(position)
@@ -222,10 +218,8 @@ async def test_canary_palette_hidden_names_look_like_names_that_never_existed(mi
                 assert screen == nobody, f"at {position}, '{name}' shows something"
 
 
-async def test_palette_at_7_end_finds_a_name_due_later_as_nothing(real_pack, make_app):
-    app = make_app(real_pack, "7:end", save=False)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+async def test_palette_at_7_end_finds_a_name_due_later_as_nothing(real_pack, run_app):
+    async with run_app(real_pack, "7:end", save=False, size=(120, 36)) as (app, pilot):
         names = [n for n in ("Casper Vartage", "The One")
                  if n in hidden_names(real_pack, Position(7, "end"))]
         assert names, "the pack no longer hides the cult leader's name before episode 8"

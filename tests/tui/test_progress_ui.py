@@ -27,19 +27,15 @@ def test_the_question_names_only_episodes():
     assert confirm_question(Position(2, "start")) == "Show everything up to the start of episode 2?"
 
 
-async def test_first_launch_opens_the_picker(mini_pack, make_app):
-    app = make_app(mini_pack, "1:start", first_run=True)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+async def test_first_launch_opens_the_picker(mini_pack, run_app):
+    async with run_app(mini_pack, "1:start", first_run=True, size=(100, 30)) as (app, pilot):
         await pilot.pause()
         assert isinstance(app.screen, PickerScreen)
         assert "Where are you in Mini Show?" in screen_text(app)
 
 
-async def test_first_launch_choosing_episode_3_finished_shows_who_you_know(real_pack, make_app):
-    app = make_app(real_pack, "1:start", first_run=True)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+async def test_first_launch_choosing_episode_3_finished_shows_who_you_know(real_pack, run_app):
+    async with run_app(real_pack, "1:start", first_run=True, size=(120, 36)) as (app, pilot):
         await pilot.pause()
         await _pick(pilot, app, 3, 4)
         assert isinstance(app.screen, ConfirmScreen)
@@ -53,10 +49,8 @@ async def test_first_launch_choosing_episode_3_finished_shows_who_you_know(real_
         assert "Simon Greene" in glass and "Elena Ravenscroft" in widget_text(app)
 
 
-async def test_the_picker_names_only_episodes_you_have_started(mini_pack, make_app):
-    app = make_app(mini_pack, "1:end")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+async def test_the_picker_names_only_episodes_you_have_started(mini_pack, run_app):
+    async with run_app(mini_pack, "1:end", size=(100, 30)) as (app, pilot):
         await pilot.press("p")
         await pilot.pause()
         glass = screen_text(app)
@@ -67,10 +61,8 @@ async def test_the_picker_names_only_episodes_you_have_started(mini_pack, make_a
         assert app.position == Position(1, "end")
 
 
-async def test_one_checkpoint_forward_never_asks(mini_pack, make_app):
-    app = make_app(mini_pack, "2:early")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+async def test_one_checkpoint_forward_never_asks(mini_pack, run_app):
+    async with run_app(mini_pack, "2:early", size=(100, 30)) as (app, pilot):
         await pilot.press("]")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmScreen)
@@ -78,10 +70,8 @@ async def test_one_checkpoint_forward_never_asks(mini_pack, make_app):
         assert app.sub_title == "Episode 2 · halfway"
 
 
-async def test_stepping_back_never_asks_however_far(mini_pack, make_app):
-    app = make_app(mini_pack, "3:end")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+async def test_stepping_back_never_asks_however_far(mini_pack, run_app):
+    async with run_app(mini_pack, "3:end", size=(100, 30)) as (app, pilot):
         await pilot.press("[")
         await pilot.pause()
         assert app.position == Position(3, "late")
@@ -94,10 +84,8 @@ async def test_stepping_back_never_asks_however_far(mini_pack, make_app):
 
 
 async def test_jumping_ahead_asks_in_episode_terms_and_no_keeps_you_where_you_are(mini_pack,
-                                                                                 make_app):
-    app = make_app(mini_pack, "1:end")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+                                                                                 run_app):
+    async with run_app(mini_pack, "1:end", size=(100, 30)) as (app, pilot):
         await pilot.press("p")
         await pilot.pause()
         await _pick(pilot, app, 3, 4)
@@ -118,10 +106,8 @@ async def test_jumping_ahead_asks_in_episode_terms_and_no_keeps_you_where_you_ar
         assert app.position == Position(3, "end")
 
 
-async def test_progress_is_saved_on_every_change_and_restored_on_relaunch(mini_pack, make_app):
-    app = make_app(mini_pack, "2:early")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+async def test_progress_is_saved_on_every_change_and_restored_on_relaunch(mini_pack, make_app, run_app):
+    async with run_app(mini_pack, "2:early", size=(100, 30)) as (app, pilot):
         await pilot.press("]")
         await pilot.pause()
         assert state.load_progress("mini", 3).position == Position(2, "mid")
@@ -139,13 +125,11 @@ async def test_progress_is_saved_on_every_change_and_restored_on_relaunch(mini_p
 
 
 async def test_a_progress_file_that_cannot_be_written_warns_and_the_app_goes_on(
-        mini_pack, make_app, tmp_path, monkeypatch):
+        mini_pack, run_app, tmp_path, monkeypatch):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     monkeypatch.setenv("COMPANION_STATE_DIR", str(blocker))
-    app = make_app(mini_pack, "1:end")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+    async with run_app(mini_pack, "1:end", size=(100, 30)) as (app, pilot):
         await pilot.press("]")
         await pilot.pause()
         assert app.position == Position(2, "start")
@@ -153,10 +137,8 @@ async def test_a_progress_file_that_cannot_be_written_warns_and_the_app_goes_on(
         assert note.severity == "warning" and "could not save" in note.message
 
 
-async def test_the_ends_of_the_show_are_gentle(mini_pack, make_app):
-    app = make_app(mini_pack, "3:end")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+async def test_the_ends_of_the_show_are_gentle(mini_pack, run_app):
+    async with run_app(mini_pack, "3:end", size=(100, 30)) as (app, pilot):
         await pilot.press("]")
         await pilot.pause()
         assert app.position == Position(3, "end")
@@ -168,10 +150,8 @@ async def test_the_ends_of_the_show_are_gentle(mini_pack, make_app):
         assert any("very start" in n.message for n in app._notifications)
 
 
-async def test_new_since_last_time_lists_what_the_step_revealed(mini_pack, make_app):
-    app = make_app(mini_pack, "2:early")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+async def test_new_since_last_time_lists_what_the_step_revealed(mini_pack, run_app):
+    async with run_app(mini_pack, "2:early", size=(100, 30)) as (app, pilot):
         await pilot.press("]")
         await pilot.pause()
         # the notice counts, it never tells
@@ -188,10 +168,8 @@ async def test_new_since_last_time_lists_what_the_step_revealed(mini_pack, make_
         assert "Papa Canary" not in glass
 
 
-async def test_new_since_last_time_adds_up_until_you_look(mini_pack, make_app):
-    app = make_app(mini_pack, "2:start")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+async def test_new_since_last_time_adds_up_until_you_look(mini_pack, run_app):
+    async with run_app(mini_pack, "2:start", size=(100, 30)) as (app, pilot):
         await pilot.press("]", "]", "]")  # three steps without looking
         await pilot.pause()
         since, items = app.session.news()
@@ -213,10 +191,8 @@ async def test_new_since_last_time_adds_up_until_you_look(mini_pack, make_app):
         assert "Nothing new since you last looked" in screen_text(app)
 
 
-async def test_stepping_back_takes_back_what_was_shown(mini_pack, make_app):
-    app = make_app(mini_pack, "3:late")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+async def test_stepping_back_takes_back_what_was_shown(mini_pack, run_app):
+    async with run_app(mini_pack, "3:late", size=(100, 30)) as (app, pilot):
         app.main.select("character", "stranger")
         assert "Papa Canary" in widget_text(app)
         await pilot.press("[")
@@ -227,10 +203,8 @@ async def test_stepping_back_takes_back_what_was_shown(mini_pack, make_app):
 
 
 async def test_the_welcome_toast_goes_when_you_move_so_it_never_names_an_old_position(
-        mini_pack, make_app):
-    app = make_app(mini_pack, "1:start", first_run=True, save=False)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        mini_pack, run_app):
+    async with run_app(mini_pack, "1:start", first_run=True, save=False, size=(100, 30)) as (app, pilot):
         await pilot.pause()
         await _pick(pilot, app, 1, 4)
         await pilot.press("y")  # "Show everything up to the end of episode 1?"

@@ -16,10 +16,8 @@ from .helpers import screen_text, widget_text
 CANARIES = ("Canary", "Papa", "Zed Quill")
 
 
-async def test_header_shows_the_show_and_where_you_are_in_words(mini_pack, make_app):
-    app = make_app(mini_pack, "2:mid")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+async def test_header_shows_the_show_and_where_you_are_in_words(mini_pack, run_app):
+    async with run_app(mini_pack, "2:mid", size=(100, 30)) as (app, pilot):
         assert app.title == "Mini Show"
         assert app.sub_title == "Episode 2 · halfway"
         assert app.terminal_title == "Mini Show — Episode 2 · halfway"
@@ -27,10 +25,8 @@ async def test_header_shows_the_show_and_where_you_are_in_words(mini_pack, make_
         assert "Mini Show — Episode 2 · halfway" in glass
 
 
-async def test_window_title_never_names_an_episode_not_even_a_started_one(mini_pack, make_app):
-    app = make_app(mini_pack, "1:end")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+async def test_window_title_never_names_an_episode_not_even_a_started_one(mini_pack, run_app):
+    async with run_app(mini_pack, "1:end", size=(100, 30)) as (app, pilot):
         for _ in range(6):  # through episode 2, whose title is a canary
             await pilot.press("]")
             await pilot.pause()
@@ -55,10 +51,8 @@ def test_terminal_title_is_written_to_a_real_terminal(mini_pack, monkeypatch):
     assert written == ["\x1b]2;Mini Show — Episode 2 · about a quarter in\x07"]
 
 
-async def test_digits_switch_tabs_and_so_does_the_mouse(mini_pack, make_app):
-    app = make_app(mini_pack, "2:mid")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+async def test_digits_switch_tabs_and_so_does_the_mouse(mini_pack, run_app):
+    async with run_app(mini_pack, "2:mid", size=(100, 30)) as (app, pilot):
         for i, (tab, _label, _tip) in enumerate(TABS, start=1):
             await pilot.press(str(i))
             await pilot.pause()
@@ -85,10 +79,8 @@ def test_every_binding_has_an_id():
     assert len(ids) == len(set(ids))
 
 
-async def test_footer_shows_the_keys_of_the_tab_you_are_on(mini_pack, make_app):
-    app = make_app(mini_pack, "2:mid")
-    async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.pause()
+async def test_footer_shows_the_keys_of_the_tab_you_are_on(mini_pack, run_app):
+    async with run_app(mini_pack, "2:mid", size=(120, 30)) as (app, pilot):
         footer = screen_text(app).splitlines()[-1]
         for word in ("Tabs", "Step", "Progress", "Filter", "Sources", "Help", "Quit", "palette"):
             assert word in footer
@@ -99,12 +91,10 @@ async def test_footer_shows_the_keys_of_the_tab_you_are_on(mini_pack, make_app):
         assert "Map" in footer and "Filter" not in footer
 
 
-async def test_help_screen_lists_the_keys(mini_pack, make_app):
+async def test_help_screen_lists_the_keys(mini_pack, run_app):
     from runaway_companion.tui.dialogs.help import HelpScreen
 
-    app = make_app(mini_pack, "2:mid")
-    async with app.run_test(size=(100, 36)) as pilot:
-        await pilot.pause()
+    async with run_app(mini_pack, "2:mid", size=(100, 36)) as (app, pilot):
         await pilot.press("?")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -119,10 +109,8 @@ async def test_help_screen_lists_the_keys(mini_pack, make_app):
         assert not isinstance(app.screen, HelpScreen)
 
 
-async def test_screenshot_is_saved_here_and_the_path_is_told(mini_pack, make_app, tmp_path):
-    app = make_app(mini_pack, "2:mid")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+async def test_screenshot_is_saved_here_and_the_path_is_told(mini_pack, run_app, tmp_path):
+    async with run_app(mini_pack, "2:mid", size=(100, 30)) as (app, pilot):
         await pilot.press("ctrl+s")
         await pilot.pause()
         saved = app.last_screenshot
@@ -133,33 +121,27 @@ async def test_screenshot_is_saved_here_and_the_path_is_told(mini_pack, make_app
         assert any(saved in n.message for n in app._notifications)
 
 
-async def test_screenshot_goes_to_the_folder_you_choose(mini_pack, make_app, tmp_path):
+async def test_screenshot_goes_to_the_folder_you_choose(mini_pack, run_app, tmp_path):
     target = tmp_path / "shots"
     target.mkdir()
-    app = make_app(mini_pack, "2:mid", screenshot_dir=target)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+    async with run_app(mini_pack, "2:mid", screenshot_dir=target, size=(100, 30)) as (app, pilot):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert [p.suffix for p in target.iterdir()] == [".svg"]
 
 
-async def test_screenshot_into_a_missing_folder_says_so(mini_pack, make_app, tmp_path):
-    app = make_app(mini_pack, "2:mid", screenshot_dir=tmp_path / "nope")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+async def test_screenshot_into_a_missing_folder_says_so(mini_pack, run_app, tmp_path):
+    async with run_app(mini_pack, "2:mid", screenshot_dir=tmp_path / "nope", size=(100, 30)) as (app, pilot):
         await pilot.press("ctrl+s")
         await pilot.pause()
         [note] = [n for n in app._notifications if n.title == "Screenshot not saved"]
         assert note.severity == "error" and "nope" in note.message
 
 
-async def test_theme_from_the_palette_is_saved_and_restored(mini_pack, make_app, _tui_env):
+async def test_theme_from_the_palette_is_saved_and_restored(mini_pack, make_app, run_app, _tui_env):
     from textual.command import CommandInput
 
-    app = make_app(mini_pack, "2:mid")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+    async with run_app(mini_pack, "2:mid", size=(100, 30)) as (app, pilot):
         await pilot.press("ctrl+p")
         await pilot.pause()
         app.screen.query_one(CommandInput).value = "theme"
@@ -184,10 +166,8 @@ async def test_theme_from_the_palette_is_saved_and_restored(mini_pack, make_app,
         assert again.theme == "nord"
 
 
-async def test_tooltips_are_fixed_words_not_story(mini_pack, make_app):
-    app = make_app(mini_pack, "3:end")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+async def test_tooltips_are_fixed_words_not_story(mini_pack, run_app):
+    async with run_app(mini_pack, "3:end", size=(100, 30)) as (app, pilot):
         tips = [str(w.tooltip) for w in app.screen.walk_children() if w.tooltip]
         tips += [b.tooltip for b in (*CompanionApp.BINDINGS, *type(app.main).BINDINGS)]
         assert tips
@@ -216,10 +196,8 @@ async def test_a_tiny_terminal_never_crashes(mini_pack, real_pack, make_app, siz
         assert "Episode" in screen_text(app)
 
 
-async def test_80_by_24_shows_list_and_card_side_by_side(real_pack, make_app):
-    app = make_app(real_pack, "3:end")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+async def test_80_by_24_shows_list_and_card_side_by_side(real_pack, run_app):
+    async with run_app(real_pack, "3:end", size=(80, 24)) as (app, pilot):
         glass = screen_text(app)
         assert "Simon Greene" in glass and "Played by" in glass
         assert "Run Away — Episode 3 · finished" in glass
@@ -232,10 +210,8 @@ async def test_80_by_24_shows_list_and_card_side_by_side(real_pack, make_app):
             assert "q Quit" in footer and "^p palette" in footer, footer  # every key fits
 
 
-async def test_every_tab_counts_only_what_is_visible(mini_pack, make_app):
-    app = make_app(mini_pack, "3:mid")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+async def test_every_tab_counts_only_what_is_visible(mini_pack, run_app):
+    async with run_app(mini_pack, "3:mid", size=(100, 30)) as (app, pilot):
         await pilot.pause()
         text = widget_text(app)
         assert "3 characters" in text

@@ -50,10 +50,8 @@ async def _everything(app, pilot) -> str:
 
 
 async def test_no_tab_at_7_end_shows_a_reveal_due_at_8_end(
-        real_pack, make_app):
-    app = make_app(real_pack, "7:end", save=False)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+        real_pack, run_app):
+    async with run_app(real_pack, "7:end", save=False, size=(120, 36)) as (app, pilot):
         await pilot.pause()
         everything = await _everything(app, pilot)
         for phrase in INGRID_AND_AARON:
@@ -68,10 +66,8 @@ async def test_no_tab_at_7_end_shows_a_reveal_due_at_8_end(
         assert "Aaron's birth mother" in everything
 
 
-async def test_a_card_status_changes_only_at_its_checkpoint(real_pack, make_app):
-    app = make_app(real_pack, "6:late", save=False)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+async def test_a_card_status_changes_only_at_its_checkpoint(real_pack, run_app):
+    async with run_app(real_pack, "6:late", save=False, size=(120, 36)) as (app, pilot):
         app.main.select("character", "elena")
         card = widget_text(app, app.main.pane("characters"), app.main.pane("relationships"))
         assert "Elena Ravenscroft" in card
@@ -83,12 +79,10 @@ async def test_a_card_status_changes_only_at_its_checkpoint(real_pack, make_app)
         assert "dead" in card and "One of her killers" in card
 
 
-async def test_a_later_alias_is_found_and_shown_only_from_its_checkpoint(real_pack, make_app):
+async def test_a_later_alias_is_found_and_shown_only_from_its_checkpoint(real_pack, run_app):
     from runaway_companion.tui.palette import search_hits
 
-    app = make_app(real_pack, "4:end", save=False)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+    async with run_app(real_pack, "4:end", save=False, size=(120, 36)) as (app, pilot):
         assert search_hits(app.view, "Holly") == []
         app.main.select("character", "dee-dee")
         assert "Holly" not in widget_text(app)
@@ -99,10 +93,8 @@ async def test_a_later_alias_is_found_and_shown_only_from_its_checkpoint(real_pa
         assert "Also known as" in widget_text(app, app.main.pane("characters"))
 
 
-async def test_characters_filter_as_you_type(mini_pack, make_app):
-    app = make_app(mini_pack, "2:mid")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+async def test_characters_filter_as_you_type(mini_pack, run_app):
+    async with run_app(mini_pack, "2:mid", size=(100, 30)) as (app, pilot):
         await pilot.press("/")
         await pilot.pause()
         assert app.focused.id == "char-filter"
@@ -127,10 +119,8 @@ async def test_characters_filter_as_you_type(mini_pack, make_app):
         assert pane.part("char-filter").value == ""
 
 
-async def test_card_groups_what_you_know_by_episode_and_s_shows_sources(mini_pack, make_app):
-    app = make_app(mini_pack, "3:late")
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+async def test_card_groups_what_you_know_by_episode_and_s_shows_sources(mini_pack, run_app):
+    async with run_app(mini_pack, "3:late", size=(120, 36)) as (app, pilot):
         app.main.select("character", "stranger")
         card = widget_text(app, app.main.pane("characters"))
         for text in ("Zed Quill", "Also known as", "The Stranger, Papa Canary", "Role now",
@@ -146,10 +136,8 @@ async def test_card_groups_what_you_know_by_episode_and_s_shows_sources(mini_pac
         assert "1. Example Two: https://example.org/two" in card
 
 
-async def test_relationships_show_label_history_and_a_map_drawn_in_boxes(mini_pack, make_app):
-    app = make_app(mini_pack, "3:late")
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+async def test_relationships_show_label_history_and_a_map_drawn_in_boxes(mini_pack, run_app):
+    async with run_app(mini_pack, "3:late", size=(120, 36)) as (app, pilot):
         await pilot.press("2")
         await pilot.pause()
         app.main.select("character", "bob")
@@ -167,10 +155,8 @@ async def test_relationships_show_label_history_and_a_map_drawn_in_boxes(mini_pa
         assert "┣" in glass  # the link between the two groups
 
 
-async def test_relationship_counts_never_hint_at_more(mini_pack, make_app):
-    app = make_app(mini_pack, "3:mid")
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+async def test_relationship_counts_never_hint_at_more(mini_pack, run_app):
+    async with run_app(mini_pack, "3:mid", size=(120, 36)) as (app, pilot):
         await pilot.press("2")
         await pilot.pause()
         app.main.select("character", "bob")
@@ -199,10 +185,8 @@ def test_the_timeline_never_draws_past_now(real_pack, width):
             assert row[now + 1] == NOW, (position, row)  # "you are here" shows on every row
 
 
-async def test_threads_list_open_and_resolved_with_beats_in_order(real_pack, make_app):
-    app = make_app(real_pack, "6:late", save=False)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
+async def test_threads_list_open_and_resolved_with_beats_in_order(real_pack, run_app):
+    async with run_app(real_pack, "6:late", save=False, size=(120, 36)) as (app, pilot):
         await pilot.press("3")
         await pilot.pause()
         view = app.view
@@ -221,10 +205,8 @@ async def test_threads_list_open_and_resolved_with_beats_in_order(real_pack, mak
         assert "Episode" in glass and "you are here" in glass
 
 
-async def test_episodes_watched_current_and_unstarted(mini_pack, make_app):
-    app = make_app(mini_pack, "2:mid")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+async def test_episodes_watched_current_and_unstarted(mini_pack, run_app):
+    async with run_app(mini_pack, "2:mid", size=(100, 30)) as (app, pilot):
         await pilot.press("4")
         await pilot.pause()
         pane = app.main.pane("episodes")
@@ -244,10 +226,8 @@ async def test_episodes_watched_current_and_unstarted(mini_pack, make_app):
         assert "Zed is unmasked" not in text
 
 
-async def test_the_very_start_is_empty_and_says_so(mini_pack, make_app):
-    app = make_app(mini_pack, "1:start")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+async def test_the_very_start_is_empty_and_says_so(mini_pack, run_app):
+    async with run_app(mini_pack, "1:start", size=(100, 30)) as (app, pilot):
         await pilot.pause()
         text = widget_text(app)
         for empty in ("No characters yet", "No relationships yet", "No threads yet",
@@ -256,12 +236,10 @@ async def test_the_very_start_is_empty_and_says_so(mini_pack, make_app):
         assert "Pilot Light" not in text
 
 
-async def test_the_palette_jumps_to_characters_threads_and_episodes(mini_pack, make_app):
+async def test_the_palette_jumps_to_characters_threads_and_episodes(mini_pack, run_app):
     from textual.command import CommandInput
 
-    app = make_app(mini_pack, "2:mid")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+    async with run_app(mini_pack, "2:mid", size=(100, 30)) as (app, pilot):
         for query, tab, check in (
                 ("stranger", "characters", lambda: app.main.character == "stranger"),
                 ("where is", "threads", lambda: app.main.thread == "where-is-bob"),
@@ -280,12 +258,10 @@ async def test_the_palette_jumps_to_characters_threads_and_episodes(mini_pack, m
         assert "Also known as" in screen_text(app)  # The Stranger is Zed Quill's old name
 
 
-async def test_palette_alias_hit_says_who_it_is_now(mini_pack, make_app):
+async def test_palette_alias_hit_says_who_it_is_now(mini_pack, run_app):
     from runaway_companion.tui.palette import entry_help, search_hits
 
-    app = make_app(mini_pack, "3:late")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+    async with run_app(mini_pack, "3:late", size=(100, 30)) as (app, pilot):
         [(score, kind, ident, text)] = search_hits(app.view, "papa")
         assert (kind, ident, text) == ("character", "stranger", "Papa Canary")
         assert entry_help(app.view, kind, ident, text) == "Character · also known as Zed Quill"

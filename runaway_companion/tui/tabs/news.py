@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Callable
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
+from textual.containers import VerticalScroll
 
 from runaway_companion.tui.panes import ViewPane
-from runaway_companion.tui.text import Deferred, memo_grid, uncertain
-from runaway_companion.tui.widgets import DetailScroll, RichStatic
+from runaway_companion.tui.text import Deferred, uncertain
+from runaway_companion.tui.widgets import RichStatic
 
 if TYPE_CHECKING:  # pragma: no cover
     from runaway_companion.progress import Position
@@ -82,7 +83,7 @@ def news(since: "Position | None", now: "Position", items: list["Change"]) -> Re
         grid.add_column(ratio=1)
         for change in group:
             grid.add_row(TAG.get(change.kind, change.kind), describe_change(change))
-        parts.append(memo_grid(grid))
+        parts.append(grid)
         parts.append(Text(""))
     return Group(*parts)
 
@@ -98,7 +99,7 @@ class NewsPane(ViewPane):
         self._news = news
 
     def compose(self):
-        with DetailScroll(id="news-body", classes="detail"):
+        with VerticalScroll(id="news-body", classes="detail"):
             yield RichStatic("", id="news-list")
 
     def refresh_view(self) -> None:

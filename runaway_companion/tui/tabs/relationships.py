@@ -18,7 +18,7 @@ from textual.widgets import Static
 from textual.widgets.option_list import Option
 
 from runaway_companion.tui.panes import ListDetailPane
-from runaway_companion.tui.text import memo_grid, truncate, uncertain, when
+from runaway_companion.tui.text import truncate, uncertain, when
 from runaway_companion.tui.widgets import RichStatic
 from runaway_companion.view import label_for
 
@@ -209,7 +209,7 @@ def details(view: "View", cv: "CharacterView") -> RenderableType:
         for h in rel.history:
             grid.add_row(f"  {when(h.at)}", Text(h.text + uncertain(h)))
         if earlier or rel.history:
-            parts.append(memo_grid(grid))
+            parts.append(grid)
         parts.append(Text(""))
     return Group(*parts)
 
