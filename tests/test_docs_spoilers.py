@@ -154,7 +154,7 @@ def test_every_help_page_names_nothing_beyond_the_opening():
 def test_test_ids_tell_no_story(tmp_path):
     out = subprocess.run(
         [sys.executable, "-m", "pytest", str(ROOT), "--collect-only", "-q",
-         "-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:randomly"],
+         "-p", "no:cacheprovider", "-o", "addopts=", "-p", "no:randomly"],
         capture_output=True, text=True, timeout=300, cwd=tmp_path)
     ids = [line for line in out.stdout.splitlines() if "::" in line]
     assert len(ids) > 100, out.stdout[-2000:] + out.stderr[-2000:]
