@@ -268,6 +268,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                             "there are too many")
         s.add_argument("--pack", metavar="DIR", default=argparse.SUPPRESS,
                        help="serve another show's pack (default: the shipped Run Away pack)")
+        s.add_argument("--profile", metavar="NAME", default=argparse.SUPPRESS,
+                       help="whose progress every browser tab uses (default: "
+                            "$COMPANION_PROFILE, else 'default')")
+        s.add_argument("--together", metavar="A,B", default=argparse.SUPPRESS,
+                       help="watch together: every tab shows what the earliest of these "
+                            "profiles has reached")
         s.add_argument("--episode", "-e", type=_episode, metavar="N", default=argparse.SUPPRESS,
                        help="open at the start of episode N (asks first if that is more than "
                             "one checkpoint past your saved progress)")
@@ -660,10 +666,21 @@ def cmd_serve(args) -> int:
     from runaway_companion.pack import load_pack
 
     position = None
+    together = getattr(args, "together", None)
+    if together is not None:  # checked here, once, not in every browser that connects
+        if getattr(args, "episode", None) is not None:
+            raise UsageError("give either --together or --episode: together, the companion shows "
+                             "what everyone has reached")
+        from runaway_companion import together as together_module
+
+        try:
+            together = ",".join(together_module.parse_names(together))
+        except together_module.TogetherError as exc:
+            raise UsageError(str(exc)) from None
     if getattr(args, "episode", None) is not None or getattr(args, "at", None) is not None:
         position = _override(args, load_pack(getattr(args, "pack", None)))
     return serve(host=args.host, port=args.port, pack_dir=getattr(args, "pack", None),
-                 position=position, max_sessions=args.max_sessions)
+                 position=position, max_sessions=args.max_sessions, together=together)
 
 
 def launch(args) -> int:

@@ -279,15 +279,19 @@ def _too_many_text(limit: int) -> str:
 
 # --- the server -------------------------------------------------------------------------------------
 
-def child_argv(pack_dir: str | None, position=None) -> list[str]:
-    """What each session runs: ``python -m runaway_companion [--pack DIR] [--episode N --at C]``
-    (a session opens at that position, asking first if that is far ahead)."""
+def child_argv(pack_dir: str | None, position=None, together: str | None = None) -> list[str]:
+    """What each session runs: ``python -m runaway_companion [--pack DIR] [--episode N --at C]
+    [--together A,B]`` (a session opens at that position, asking first if that is far ahead;
+    together, at the earliest of those profiles). ``--profile`` reaches it as
+    $COMPANION_PROFILE, which every session inherits."""
     argv = [sys.executable, "-m", "runaway_companion"]
     if pack_dir:
         # a folder by its full path (the app may start elsewhere); a shipped pack by its name
         argv += ["--pack", str(Path(pack_dir).resolve()) if os.path.isdir(pack_dir) else pack_dir]
     if position is not None:
         argv += ["--episode", str(int(position.episode)), "--at", str(position.checkpoint)]
+    if together:
+        argv += ["--together", together]
     return argv
 
 
@@ -632,15 +636,16 @@ def ready_line(host: str, port: int, token: str) -> str:
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, pack_dir: str | None = None,
-          position=None, max_sessions: int | None = None) -> int:
+          position=None, max_sessions: int | None = None, together: str | None = None) -> int:
     """Serve until Ctrl+C; 0 then (at any moment, starting up too), 1 if it cannot listen."""
     try:
-        return _serve(host, port, pack_dir, position, max_sessions)
+        return _serve(host, port, pack_dir, position, max_sessions, together)
     except KeyboardInterrupt:  # before the loop took SIGINT over: stopping is what was asked
         return 0
 
 
-def _serve(host: str, port: int, pack_dir: str | None, position, max_sessions: int | None) -> int:
+def _serve(host: str, port: int, pack_dir: str | None, position, max_sessions: int | None,
+           together: str | None = None) -> int:
     if not 0 < port < 65536:
         print(f"companion: error: port {port} is out of range (1-65535)", file=sys.stderr)
         return 2
@@ -666,7 +671,7 @@ def _serve(host: str, port: int, pack_dir: str | None, position, max_sessions: i
               "network with the address printed below can open it", file=sys.stderr, flush=True)
     token = secrets.token_urlsafe(32)
     server = _server_class()(
-        child_argv(pack_dir, position), host=host or None, port=port,
+        child_argv(pack_dir, position, together), host=host or None, port=port,
         max_sessions=max_sessions, token=token,
         on_ready=lambda: print(ready_line(host, port, token), flush=True))
     try:

@@ -117,3 +117,15 @@ def test_moving_together_moves_only_who_is_behind(capsys):
 def test_together_misuse_is_one_line_and_exit_2(capsys, argv, needle):
     code, out, err = run(capsys, argv)
     assert code == 2 and out == "" and needle in err and err.count("\n") == 1
+
+
+def test_serve_passes_together_to_every_session_and_checks_it_first(capsys):
+    from runaway_companion import serve as serve_module
+
+    argv = serve_module.child_argv(None, None, "ana,ben")
+    assert argv[3:] == ["--together", "ana,ben"]
+    for bad, needle in ((["serve", "--together", "ana"], "two or more"),
+                        (["serve", "--together", "ana,ben", "--episode", "2"], "either --together"),
+                        (["serve", "--profile", "../x"], "profile name")):
+        code, out, err = run(capsys, bad)
+        assert code == 2 and needle in err and err.count("\n") == 1
