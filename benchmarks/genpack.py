@@ -232,7 +232,11 @@ class _Gen:
 
     def show(self) -> str:
         out = ["# Synthetic show (benchmarks/genpack.py)", f"id: synthetic-{self.k:g}x",
-               f"title: {self.q(f'Synthetic show ({self.k:g}× Run Away)')}", "episodes:"]
+               f"title: {self.q(f'Synthetic show ({self.k:g}× Run Away)')}"]
+        if self.episodes > BASE.episodes:  # a long show has seasons of ten (80 episodes: eight)
+            full, rest = divmod(self.episodes, 10)
+            out.append(f"seasons: {[10] * full + ([rest] if rest else [])}")
+        out.append("episodes:")
         per_episode = BASE.recap_per_episode * self.k * BASE.episodes / self.episodes
         for e in range(1, self.episodes + 1):
             out.append(f"  - number: {e}")
