@@ -686,9 +686,6 @@ def test_ctrl_c_with_a_huge_session_open_exits_0_promptly_and_quietly():
     assert took < serve_module.APP_QUIT_TIMEOUT + 10
 
 
-@pytest.mark.xfail(strict=False, reason="known bug: an app stopped while it mounts can hit "
-                   "Textual's Header title watcher (NoMatches: HeaderTitle), a crash report in "
-                   "the server's terminal; see the closing note")
 def test_a_second_ctrl_c_while_stopping_is_quiet_too():
     _interrupt_with_a_session(120, 40, interrupts=2)
     _interrupt_with_a_session(120, 40, interrupts=3, wait_screen=False)  # a session starting

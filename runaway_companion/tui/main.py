@@ -17,7 +17,7 @@ from textual.lazy import Lazy
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.css.query import NoMatches
-from textual.widgets import Header, Input, TabbedContent, TabPane, Tabs
+from textual.widgets import Input, TabbedContent, TabPane, Tabs
 
 from runaway_companion.tui.panes import ListDetailPane, Selected, ViewPane
 from runaway_companion.tui.tabs.characters import CharactersPane
@@ -25,7 +25,7 @@ from runaway_companion.tui.tabs.episodes import EpisodesPane
 from runaway_companion.tui.tabs.news import NewsPane
 from runaway_companion.tui.tabs.relationships import RelationshipsPane
 from runaway_companion.tui.tabs.threads import ThreadsPane
-from runaway_companion.tui.widgets import QuietFooter
+from runaway_companion.tui.widgets import QuietFooter, SteadyHeader
 
 if TYPE_CHECKING:  # pragma: no cover
     from runaway_companion.session import Session
@@ -85,7 +85,7 @@ class MainScreen(Screen[None]):
 
     # --- layout -------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield SteadyHeader()
         with TabbedContent(id="tabs", initial="characters"):
             for i, (tab, label, _tip) in enumerate(TABS, start=1):
                 with TabPane(f"{i} {label}", id=tab):

@@ -13,7 +13,10 @@ from rich.text import Text
 from textual.app import App
 from textual.cache import LRUCache
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.css.query import NoMatches
+from textual.dom import NoScreen
+from textual.events import Mount
+from textual.widgets import Footer, Header, Static
 
 # (owner, name): every private Textual attribute this package reads, writes or overrides
 PRIVATE_TEXTUAL_NAMES: tuple[tuple[str, str], ...] = (
@@ -24,6 +27,31 @@ PRIVATE_TEXTUAL_NAMES: tuple[tuple[str, str], ...] = (
     ("textual.app.App", "_unnotify"),  # unnotify
     ("textual.app.App", "_driver"),  # write_terminal_title
 )
+
+
+# --- header ---------------------------------------------------------------------------------
+class SteadyHeader(Header):
+    """Textual's Header, except that its title watcher is quiet once the title line is gone.
+
+    The stock Header watches the titles and updates its ``HeaderTitle`` child; an app stopped
+    while it is still mounting (Ctrl+C on ``companion serve`` while a session starts) can fire
+    that watcher after the child was removed, and ``NoMatches`` becomes a crash report in the
+    server's terminal. This handler runs first and, with ``prevent_default()``, instead of the
+    stock one (the documented way to replace a base class's handler)."""
+
+    def on_mount(self, event: Mount) -> None:
+        event.prevent_default()
+
+        def set_title() -> None:
+            try:
+                # (by its CSS type name: textual.widgets does not export HeaderTitle)
+                self.query_one("HeaderTitle", Static).update(self.format_title())
+            except (NoMatches, NoScreen):
+                pass  # the title line or the screen is gone: the app is stopping
+
+        for obj in (self.app, self.screen):
+            self.watch(obj, "title", set_title)
+            self.watch(obj, "sub_title", set_title)
 
 
 # --- footer ---------------------------------------------------------------------------------

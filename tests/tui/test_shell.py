@@ -11,7 +11,7 @@ from runaway_companion.progress import Position
 from runaway_companion.tui import CompanionApp
 from runaway_companion.tui.main import TABS
 
-from .helpers import screen_text, widget_text
+from .helpers import screen_text, until, widget_text
 
 CANARIES = ("Canary", "Papa", "Zed Quill")
 
@@ -81,14 +81,15 @@ def test_every_binding_has_an_id():
 
 async def test_footer_shows_the_keys_of_the_tab_you_are_on(mini_pack, run_app):
     async with run_app(mini_pack, "2:mid", size=(120, 30)) as (app, pilot):
-        footer = screen_text(app).splitlines()[-1]
+        def footer() -> str:
+            return screen_text(app).splitlines()[-1]
+
+        await until(pilot, lambda: "Tabs" in footer(), "the footer is drawn")
         for word in ("Tabs", "Step", "Progress", "Filter", "Sources", "Help", "Quit", "palette"):
-            assert word in footer
+            assert word in footer()
         await pilot.press("2")
-        await pilot.pause()
-        await pilot.pause()
-        footer = screen_text(app).splitlines()[-1]
-        assert "Map" in footer and "Filter" not in footer
+        await until(pilot, lambda: "Map" in footer(), "the footer shows the map tab's keys")
+        assert "Filter" not in footer()
 
 
 async def test_help_screen_lists_the_keys(mini_pack, run_app):

@@ -66,3 +66,25 @@ def test_the_tui_has_no_attr_defined_ignores_and_no_module_over_300_lines():
         text = path.read_text()
         assert "type: ignore[attr-defined]" not in text, path
         assert text.count("\n") <= 300, f"{path.name}: {text.count(chr(10))} lines"
+
+
+async def test_the_header_title_follows_the_app_and_a_missing_title_line_is_quiet():
+    from textual.app import App
+
+    from runaway_companion.tui.widgets import SteadyHeader
+
+    from .helpers import until
+
+    class One(App[None]):
+        def compose(self):
+            yield SteadyHeader()
+
+    app = One()
+    async with app.run_test(size=(60, 5)) as pilot:
+        app.title = "First title"
+        title = app.query_one("HeaderTitle")
+        await until(pilot, lambda: "First title" in str(title.render()), "the header shows it")
+        await title.remove()
+        app.title = "Second title"  # the stock Header's watcher raises NoMatches here
+        await pilot.pause()
+        assert app.return_code is None and app.is_running
