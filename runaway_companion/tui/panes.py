@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -56,8 +56,8 @@ class PickList(OptionList):
 class ViewPane(Container):
     """A tab's content, drawn by :meth:`refresh_view` from ``self.view`` only."""
 
-    view: reactive["View | None"] = reactive(None, init=False, always_update=True)
-    front: reactive[str] = reactive("", init=False)
+    view: var["View | None"] = var(None, init=False, always_update=True)
+    front: var[str] = var("", init=False)
     main_id: ClassVar[str] = ""  # the widget focused when this tab is shown
     stale: set[str]  # what this hidden pane has still to draw: "view", "selection"
 
@@ -145,7 +145,7 @@ class ListDetailPane(ViewPane):
     :class:`Selected`, and the bound ``selected`` comes back down from the main screen.
     """
 
-    selected: reactive[str | None] = reactive(None, init=False)
+    selected: var[str | None] = var(None, init=False)
     kind: ClassVar[str] = ""
     prefix: ClassVar[str] = ""  # widget ids: {prefix}-side, {prefix}-count, …
     list_id: ClassVar[str] = ""
