@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from runaway_companion.model import Pack
 from runaway_companion.progress import Position
-from runaway_companion.view import Change, View, changes
+from runaway_companion.view import Change, Event, View, changes, events
 
 START = Position(1, "start")
 
@@ -21,7 +21,8 @@ class Move(NamedTuple):
 
     old: Position
     new: Position
-    catch_up: bool  # False: the very first pick says where you are, it reveals nothing "new"
+    catch_up: bool  # False: a pick that says where you are (the first one, another person's);
+    #                 from the very start it still reveals what lies up to there
 
     @property
     def back(self) -> bool:
@@ -38,7 +39,9 @@ class Session:
         self.view = View(pack, position)
         self.news_since: Position | None = None  # where the viewer was before moving on
         self._news_seen = False  # the New tab was looked at and left: the next move restarts it
+        self.news_open = False  # the New tab is in front: every move forward restarts it
         self._news_cache: tuple[tuple[Position, Position], list[Change]] | None = None
+        self._events_cache: tuple[tuple[Position, Position], list[Event]] | None = None
 
     # --- moves ----------------------------------------------------------------------------
     def needs_confirm(self, target: Position) -> bool:
@@ -58,9 +61,12 @@ class Session:
         if target == old:
             return None
         if not catch_up:
-            self.news_since, self._news_seen = None, False
+            # the first pick from the very start reveals everything up to the pick; any other
+            # "here is where you are" (another person's progress) starts afresh
+            self.news_since = START if old == START and target > old else None
+            self._news_seen = False
         elif target > old:
-            if self.news_since is None or self._news_seen:
+            if self.news_since is None or self._news_seen or self.news_open:
                 self.news_since, self._news_seen = old, False
         elif self.news_since is not None and target <= self.news_since:
             self.news_since, self._news_seen = None, False
@@ -74,6 +80,13 @@ class Session:
         if self.news_since is not None:
             self._news_seen = True
 
+    def show_news(self, shown: bool) -> None:
+        """The New tab came to the front (``True``) or left it: while it is in front, each move
+        forward shows just what that move revealed; once left, the next move starts afresh."""
+        if self.news_open and not shown:
+            self.mark_news_seen()
+        self.news_open = shown
+
     def news(self) -> tuple[Position | None, list[Change]]:
         """(since, changes): what became visible between ``since`` and now (cached per pair)."""
         since = self.news_since
@@ -83,3 +96,14 @@ class Session:
         if self._news_cache is None or self._news_cache[0] != key:
             self._news_cache = (key, changes(self.pack, since, self.position))
         return since, self._news_cache[1]
+
+    def news_events(self) -> tuple[Position | None, list[Event]]:
+        """(since, events): :meth:`news` as one line per event, newest checkpoint first
+        (:func:`runaway_companion.view.events`; cached per pair)."""
+        since, items = self.news()
+        if not items:
+            return since, []
+        key = (since, self.position)
+        if self._events_cache is None or self._events_cache[0] != key:
+            self._events_cache = (key, events(self.view, items))  # type: ignore[arg-type]
+        return since, self._events_cache[1]

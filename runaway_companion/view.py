@@ -501,3 +501,203 @@ def changes(pack: Pack, old: Position, new: Position) -> list[Change]:
          "resolved"))}
     out.sort(key=lambda c: (c.at.key, order[c.kind]))
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# One line per event ("new since", the catch-up): the lines :func:`changes` gives, merged
+
+#: the lines about who someone is (folded into one line per person and checkpoint)
+PROFILE_KINDS = ("character", "name", "alias", "actor", "group")
+#: the lines that tell what happened (merged into events, see :func:`events`)
+STORY_KINDS = ("recap", "beat", "history", "fact", "resolved", "relationship", "label",
+               "thread", "thread-title", "status", "role", "episode-title")
+#: which line of an event tells it (the first kind here that the event has)
+HEADLINE = ("recap", "beat", "resolved", "history", "fact", "relationship", "label", "status",
+            "role", "thread", "thread-title", "episode-title")
+_PAIR = " ↔ "
+
+
+class Event(NamedTuple):
+    """One thing that happened at ``at``, told by ``headline``; ``lines`` are every
+    :class:`Change` folded into it (in :func:`changes` order, the headline among them).
+    ``people`` and ``threads``: who and what it touched, named as known at the new position."""
+
+    at: Position
+    headline: Change
+    lines: tuple[Change, ...]
+    people: tuple[str, ...]
+    threads: tuple[str, ...]
+
+    @property
+    def kind(self) -> str:
+        """``"person"`` (a new face or who someone is) or ``"story"`` (what happened)."""
+        return "person" if self.headline.kind in PROFILE_KINDS else "story"
+
+
+class _Namer:
+    """Who a line touches, from the names a View gives (so only names known there)."""
+
+    def __init__(self, view: View) -> None:
+        self.order: dict[str, int] = {}
+        self.by_name: dict[str, str] = {}
+        words: dict[str, set[str]] = {}
+        # actors' names are not people in the story ("played by Ann Lee" names no Ann)
+        self.actors = sorted({c.actor for c in view.characters if c.actor}, key=len, reverse=True)
+        for i, c in enumerate(view.characters):
+            self.order[c.name] = i
+            for known in (c.name, *c.aliases):
+                self.by_name.setdefault(known, c.name)
+                for word in _words(known):
+                    if len(word) >= 3 and word[0].isupper() and word not in _COMMON:
+                        words.setdefault(word, set()).add(c.name)
+        # a word shared by two people (a surname) names neither of them
+        self.by_word = {w: next(iter(names)) for w, names in words.items() if len(names) == 1}
+        self.by_first: dict[str, list[str]] = {}  # whole names and aliases, by their first word
+        for known in self.by_name:
+            first = known.split()[0] if known.split() else known
+            self.by_first.setdefault(first, []).append(known)
+        self._cache: dict[Change, list[str]] = {}
+
+    def touched(self, change: Change) -> list[str]:
+        cached = self._cache.get(change)
+        if cached is None:
+            cached = self._cache[change] = self._touched(change)
+        return cached
+
+    def _touched(self, change: Change) -> list[str]:
+        names: list[str] = []
+        if change.kind in PROFILE_KINDS or change.kind in ("fact", "status", "role"):
+            names.append(change.subject)
+        elif change.kind in ("relationship", "label", "history"):
+            names.extend(change.subject.split(_PAIR))
+        text = f"{change.subject} {change.text}"
+        for actor in self.actors:
+            text = text.replace(actor, " ")
+        words = _words(text)
+        for first in dict.fromkeys(w for raw in text.split() for w in (raw, raw.strip("\"“(")) ):
+            for known in self.by_first.get(first, ()):
+                if known in text:
+                    names.append(self.by_name[known])
+        names.extend(self.by_word[w] for w in words if w in self.by_word)
+        return [n for n in dict.fromkeys(names) if n in self.order]
+
+
+_COMMON = frozenset({"The", "And", "Mrs", "Miss", "Detective", "Doctor", "Sergeant"})
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip(".,;:!?“”\"'()’s") for w in text.replace("’s", " ").replace("'s", " ").split()]
+
+
+def _thread_of(change: Change) -> str | None:
+    return change.subject if change.kind in ("thread", "thread-title", "beat", "resolved") else None
+
+
+def _linked(a: Change, b: Change, touch: dict[int, set[str]], ia: int, ib: int) -> bool:
+    """The merging rule for two story lines at one checkpoint: the same evidence tells them
+    (one's sources contain the other's, none empty) and they touch someone — or some thread —
+    in common."""
+    sa, sb = set(a.sources), set(b.sources)
+    if not sa or not sb or not (sa <= sb or sb <= sa):
+        return False
+    return bool(touch[ia] & touch[ib])
+
+
+def events(view_after: View, items: list[Change]) -> list[Event]:
+    """``items`` (what :func:`changes` gives for a move to ``view_after.position``) as one line
+    per event, newest checkpoint first. Nothing is added: every event is made of those lines,
+    and named with ``view_after``'s names.
+
+    The merging rule, for the lines of one checkpoint:
+
+    1. *Who someone is* — a new face with its name, alias, actor and group lines (and its role
+       and status lines at that checkpoint) — is one line per person.
+    2. *What happened*: each recap line is one event (two recap lines never merge). Every other
+       story line joins the first recap line it is *linked* to (see below); the lines left over
+       form events of their own: the groups of lines linked to one another, directly or through
+       others.
+    3. Two lines are *linked* when one's sources contain the other's (the same evidence tells
+       them) and they touch someone in common (a person the line is about, or names by a name
+       or a word of a name known at the new position — a word two people share, like a
+       surname, names neither; an actor's name names nobody), or the same thread.
+
+    An event is told by its first line in :data:`HEADLINE` order; it names everyone and every
+    thread its lines touch. An episode's title line is no event: the episode's heading says it
+    (:attr:`EpisodeView.label` at the new position).
+    """
+    namer = _Namer(view_after)
+    by_at: dict[Position, list[Change]] = {}
+    for change in items:
+        if change.kind == "episode-title":  # said by its episode's heading
+            continue
+        by_at.setdefault(change.at, []).append(change)
+    out: list[Event] = []
+    for at in sorted(by_at, key=lambda p: p.key, reverse=True):
+        out.extend(_events_at(at, by_at[at], namer))
+    return out
+
+
+def _events_at(at: Position, lines: list[Change], namer: _Namer) -> list[Event]:
+    new_faces = {c.subject for c in lines if c.kind == "character"}
+    groups: list[list[int]] = []
+    person: dict[str, list[int]] = {}
+    story: list[int] = []
+    for i, c in enumerate(lines):
+        if c.kind in PROFILE_KINDS or (c.kind in ("role", "status") and c.subject in new_faces):
+            if c.subject not in person:
+                person[c.subject] = []
+                groups.append(person[c.subject])
+            person[c.subject].append(i)
+        else:
+            story.append(i)
+    touch = {i: set(namer.touched(lines[i])) | ({f"thread:{t}"} if (t := _thread_of(lines[i]))
+                                                  else set()) for i in story}
+    recaps = [i for i in story if lines[i].kind == "recap"]
+    joined: dict[int, list[int]] = {r: [r] for r in recaps}
+    rest: list[int] = []
+    for i in story:
+        if i in joined:
+            continue
+        home = next((r for r in recaps if _linked(lines[r], lines[i], touch, r, i)), None)
+        if home is None:
+            rest.append(i)
+        else:
+            joined[home].append(i)
+    # the leftovers: connected groups (union-find, the smallest index as the root)
+    root = {i: i for i in rest}
+
+    def find(i: int) -> int:
+        while root[i] != i:
+            root[i] = root[root[i]]
+            i = root[i]
+        return i
+
+    for x, i in enumerate(rest):
+        for j in rest[x + 1:]:
+            if _linked(lines[i], lines[j], touch, i, j):
+                a, b = find(i), find(j)
+                root[max(a, b)] = min(a, b)
+    clusters: dict[int, list[int]] = {}
+    for i in rest:
+        clusters.setdefault(find(i), []).append(i)
+    # story events first (recaps in their order, then the others), then the people
+    ordered = [sorted(joined[r]) for r in recaps]
+    ordered += sorted(clusters.values(), key=lambda g: g[0])
+    ordered += groups
+    return [_event(at, [lines[i] for i in g], namer) for g in ordered]
+
+
+def _event(at: Position, lines: list[Change], namer: _Namer) -> Event:
+    rank: dict[str, int] = {}
+    for n, k in enumerate(("character",) + HEADLINE + PROFILE_KINDS):
+        rank.setdefault(k, n)
+    headline = min(lines, key=lambda c: rank.get(c.kind, len(rank)))
+    people: list[str] = []
+    threads: list[str] = []
+    for c in lines:
+        people.extend(namer.touched(c))
+        t = _thread_of(c)
+        if t is not None:
+            threads.append(t)
+    people = sorted(dict.fromkeys(people), key=lambda n: namer.order[n])
+    return Event(at, headline, tuple(lines), tuple(people), tuple(dict.fromkeys(threads)))

@@ -64,8 +64,14 @@ def test_moving_back_before_since_clears_it(mini_pack):
     assert session.news() == (None, [])
 
 
-def test_the_first_pick_reveals_nothing_new(mini_pack):
+def test_the_first_pick_from_the_start_reveals_what_lies_up_to_it(mini_pack):
     session = Session(mini_pack, START)
     move = session.move_to(Position(2, "end"), catch_up=False)
     assert move is not None and not move.catch_up
+    assert session.news() == (START, changes(mini_pack, START, Position(2, "end")))
+
+
+def test_a_pick_that_says_where_you_are_from_elsewhere_reveals_nothing_new(mini_pack):
+    session = Session(mini_pack, Position(1, "end"))
+    session.move_to(Position(2, "end"), catch_up=False)  # another person's progress
     assert session.news() == (None, [])

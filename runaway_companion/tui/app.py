@@ -196,13 +196,14 @@ class CompanionApp(CrashSafeApp):
         note, self._move_note = self._move_note, None
         if note is None or not self.is_running:
             return
-        since, new = self.session.news()
+        since, new = self.session.news_events()
         self._label_news(len(new))
         arrival, self._arrival = self._arrival, None
         if not note.catch_up:
             title, words = arrival or ("Welcome", f"You're at {where(self, note.new)}.")
-            self.say(f"{words} When you move on, what you've just watched shows up under "
-                     "5 New.", title=title, replace="position")
+            later = ("What you have watched so far is under 5 New." if new else
+                     "When you move on, what you've just watched shows up under 5 New.")
+            self.say(f"{words} {later}", title=title, replace="position")
         elif note.new > note.old and new and self.main.front != "new":
             n = len(new)
             self.say(f"{n} new thing{'s' if n != 1 else ''} since "

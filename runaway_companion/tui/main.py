@@ -100,7 +100,7 @@ class MainScreen(Screen[None]):
     def _make_pane(self, tab: str) -> ViewPane:
         common = {"view": MainScreen.view, "front": MainScreen.front}
         if tab == "new":
-            return NewsPane(self.session.news, id="new-pane").data_bind(**common)
+            return NewsPane(self.session.news_events, id="new-pane").data_bind(**common)
         cls: type[ListDetailPane] = {"characters": CharactersPane,
                                      "relationships": RelationshipsPane,
                                      "threads": ThreadsPane, "episodes": EpisodesPane}[tab]
@@ -168,8 +168,8 @@ class MainScreen(Screen[None]):
         self.set_focus(target if target is not None else self.tabbed.query_one(Tabs))
 
     def watch_front(self, old: str, new: str) -> None:
-        if old == "new" and new != "new":
-            self.session.mark_news_seen()  # looked at and left: the next move starts afresh
+        # in front: each move forward shows what it revealed; left: the next move starts afresh
+        self.session.show_news(new == "new")
 
     def action_show_tab(self, tab: str) -> None:
         self.front = tab  # the pane catches up before it shows (panes.py)
