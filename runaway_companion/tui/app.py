@@ -23,6 +23,7 @@ from runaway_companion.tui.widgets import CrashSafeApp, unnotify, write_terminal
 from runaway_companion.view import View
 
 if TYPE_CHECKING:  # pragma: no cover
+    from runaway_companion.config import Config
     from runaway_companion.together import Together
 
 _HERE = Path(__file__).resolve().parent
@@ -53,7 +54,8 @@ class CompanionApp(CrashSafeApp):
                  cursor_blink: bool | None = None, freeze_gc: bool = False,
                  notices: Iterable[str] = (), ask_to: Position | None = None,
                  clock_note: str | None = None, profile: str | None = None,
-                 together: "Together | None" = None, **kwargs):
+                 together: "Together | None" = None, config: "Config | None" = None,
+                 **kwargs):
         super().__init__(**kwargs)
         # ask_to: a position asked for at launch more than one checkpoint past ``position``
         # (the saved one). The app opens at ``position`` and asks before showing any of it.
@@ -81,6 +83,9 @@ class CompanionApp(CrashSafeApp):
         self.blink = (not os.environ.get("COMPANION_NO_BLINK")) if cursor_blink is None else cursor_blink
         self.set_reactive(CompanionApp.view, self.session.view)
         self._main: MainScreen | None = None
+        # the config file's settings (theme, keys, custom themes), checked by the caller
+        # (``companion`` refuses a bad file); None: read it here, a bad one is a warning toast
+        self.config = config
         self._theme_restored = False
         self._toasts: dict[str, object] = {}
         self._move_note: Move | None = None
@@ -107,7 +112,7 @@ class CompanionApp(CrashSafeApp):
         return self._main
 
     def on_mount(self) -> None:
-        self._restore_theme()
+        self._apply_config()
         self._update_titles()
         if self.notices or self.clock_note:  # after the first frame: the toast rack is there
             self.call_after_refresh(self._say_notices)
@@ -267,20 +272,37 @@ class CompanionApp(CrashSafeApp):
         self.terminal_title = f"{self.title} — {self.sub_title}"
         write_terminal_title(self, self.terminal_title)
 
-    def _restore_theme(self) -> None:
-        from runaway_companion import state
+    def _apply_config(self) -> None:
+        """The config file's themes, keys and theme (config.py, tui/settings.py)."""
+        from runaway_companion import config as settings_file
+        from runaway_companion.tui import settings
 
-        saved = state.load_setting("theme")
-        if saved and saved in self.available_themes:
-            self.theme = saved
+        made = None
+        if self.config is None:
+            if self.save:  # a theme older versions saved with the progress moves over, once
+                self._warn_settings(settings_file.migrate_theme())
+            try:
+                self.config = settings_file.load()
+                made = settings.check(self.config)
+            except settings_file.ConfigError as exc:
+                self._warn_settings(f"{exc} (the settings file was not used)")
+                self.config = settings_file.Config(settings_file.config_path())
+        settings.apply(self, self.config, made)
         self._theme_restored = True
 
+    def _warn_settings(self, warning: str | None) -> None:
+        if warning:  # after the first frame: the toast rack is there
+            self.call_after_refresh(partial(self.say, warning, title="Settings",
+                                            severity="warning", timeout=30))
+
     def watch_theme(self, theme: str) -> None:
+        """A theme chosen in the app is saved in the config file (never the progress file)."""
         if not self._theme_restored or not self.save:
             return
-        from runaway_companion import state
+        from runaway_companion import config as settings_file
 
-        warning = state.save_setting("theme", theme)
+        path = self.config.path if self.config is not None else None
+        warning = settings_file.save_theme(theme, path)
         if warning:
             self.say(warning, title="Theme not saved", severity="warning")
 
