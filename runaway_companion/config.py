@@ -135,7 +135,7 @@ def _syntax_line(message: str, text: str) -> tuple[int, str]:
 
 
 def close_matches(word: str, choices: Iterable[str]) -> list[str]:
-    return difflib.get_close_matches(word, sorted(set(choices)), n=4, cutoff=0.6)
+    return difflib.get_close_matches(word, sorted(set(choices)), n=4, cutoff=0.55)
 
 
 def _did_you_mean(word: str, choices: Iterable[str], otherwise: str) -> str:
