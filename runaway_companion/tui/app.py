@@ -10,6 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Iterable, cast
 
+from textual import events
 from textual.binding import Binding
 from textual.reactive import Reactive, var
 
@@ -43,6 +44,9 @@ class CompanionApp(CrashSafeApp):
     sub_title: Reactive[str] = Reactive("", compute=False, repaint=False)
     view: var[View] = var(cast(View, None), init=False, always_update=True)
     NOTIFICATION_TIMEOUT: ClassVar[float] = 6
+    # seconds between the app's focus and a press that counts as the one that gave it (both
+    # come from one browser event, a fraction of a millisecond apart when they are made)
+    FOCUS_PRESS_WINDOW: ClassVar[float] = 0.25
     BINDINGS: ClassVar = [
         Binding("ctrl+s", "screenshot", "Screenshot", show=False, id="screenshot",
                 tooltip="Save an SVG screenshot"),
@@ -87,6 +91,9 @@ class CompanionApp(CrashSafeApp):
         # (``companion`` refuses a bad file); None: read it here, a bad one is a warning toast
         self.config = config
         self._theme_restored = False
+        self._focused_at: float | None = None  # when an AppFocus came (see on_event)
+        self._focusing_press = False
+        self.last_screenshot: str | None = None  # the last screenshot's path (served: its name)
         self._toasts: dict[str, object] = {}
         self._move_note: Move | None = None
         self.exit_warning: str | None = None
@@ -106,6 +113,30 @@ class CompanionApp(CrashSafeApp):
         """The main screen (the tabs), under any dialog."""
         assert self._main is not None, "the app has not started"
         return self._main
+
+    # --- the press that focuses the page ---------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        """The press that gives the app focus only gives it focus. In a browser (``companion
+        serve``) the page starts unfocused; the first click into it arrives as AppFocus and,
+        a moment later, that click's MouseDown/MouseUp — which would otherwise act (choose an
+        episode in the picker that opens at first launch). A terminal that reports focus
+        sends the same. Only a press within FOCUS_PRESS_WINDOW of the AppFocus is dropped."""
+        if isinstance(event, events.AppFocus):
+            self._focused_at = None if self.app_focus else event.time
+        elif isinstance(event, (events.AppBlur, events.Key)):
+            self._focused_at = None
+        elif isinstance(event, events.MouseDown) and not event.is_forwarded:
+            focused_at, self._focused_at = self._focused_at, None
+            self._focusing_press = focused_at is not None \
+                and event.time - focused_at <= self.FOCUS_PRESS_WINDOW
+            if self._focusing_press:
+                self.app_focus = True
+                return
+        elif isinstance(event, events.MouseUp) and not event.is_forwarded \
+                and self._focusing_press:
+            self._focusing_press = False  # (no MouseUp, no Click: nothing acts on it)
+            return
+        await super().on_event(event)
 
     def get_default_screen(self) -> MainScreen:
         self._main = MainScreen(self.session)
@@ -308,10 +339,23 @@ class CompanionApp(CrashSafeApp):
 
     # --- screenshots and the palette ----------------------------------------------------------
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
-        """Save an SVG screenshot (to ``screenshot_dir`` or the current folder) and say where."""
+        """An SVG screenshot: in a terminal saved (to ``screenshot_dir`` or the current folder)
+        and a toast says where; in a browser, delivered to it as a download."""
         from runaway_companion.tui.screenshot import save_screenshot
 
         save_screenshot(self, filename, path)
+
+    def on_delivery_complete(self, event: events.DeliveryComplete) -> None:
+        from runaway_companion.tui import screenshot
+
+        if event.name == screenshot.SCREENSHOT_DELIVERY:
+            screenshot.delivered(self, self.last_screenshot or "The screenshot")
+
+    def on_delivery_failed(self, event: events.DeliveryFailed) -> None:
+        from runaway_companion.tui import screenshot
+
+        if event.name == screenshot.SCREENSHOT_DELIVERY:
+            screenshot.not_delivered(self, event.exception)
 
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
