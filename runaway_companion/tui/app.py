@@ -10,13 +10,13 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Iterable, cast
 
-from textual import events
 from textual.binding import Binding
 from textual.reactive import Reactive, var
 
 from runaway_companion.model import Pack
 from runaway_companion.progress import Position
 from runaway_companion.session import Move, Session
+from runaway_companion.tui.web import WebAwareApp
 from runaway_companion.tui.household import saver_for, subtitle, where
 from runaway_companion.tui.main import MainScreen
 from runaway_companion.tui.palette import CommandsProvider, SearchProvider
@@ -32,7 +32,7 @@ _CSS = ("app.tcss", "tabs/characters.tcss", "tabs/relationships.tcss", "tabs/thr
         "tabs/episodes.tcss", "tabs/news.tcss")
 
 
-class CompanionApp(CrashSafeApp):
+class CompanionApp(WebAwareApp, CrashSafeApp):
     """The spoiler-safe companion. ``CompanionApp(pack=…, position=…)`` runs anywhere."""
 
     # absolute (next to this module), so subclasses defined elsewhere still find them
@@ -44,9 +44,6 @@ class CompanionApp(CrashSafeApp):
     sub_title: Reactive[str] = Reactive("", compute=False, repaint=False)
     view: var[View] = var(cast(View, None), init=False, always_update=True)
     NOTIFICATION_TIMEOUT: ClassVar[float] = 6
-    # seconds between the app's focus and a press that counts as the one that gave it (both
-    # come from one browser event, a fraction of a millisecond apart when they are made)
-    FOCUS_PRESS_WINDOW: ClassVar[float] = 0.25
     BINDINGS: ClassVar = [
         Binding("ctrl+s", "screenshot", "Screenshot", show=False, id="screenshot",
                 tooltip="Save an SVG screenshot"),
@@ -87,12 +84,8 @@ class CompanionApp(CrashSafeApp):
         self.blink = (not os.environ.get("COMPANION_NO_BLINK")) if cursor_blink is None else cursor_blink
         self.set_reactive(CompanionApp.view, self.session.view)
         self._main: MainScreen | None = None
-        # the config file's settings (theme, keys, custom themes), checked by the caller
-        # (``companion`` refuses a bad file); None: read it here, a bad one is a warning toast
-        self.config = config
+        self.config = config  # the settings file's (None: read on mount; tui/settings.py)
         self._theme_restored = False
-        self._focused_at: float | None = None  # when an AppFocus came (see on_event)
-        self._focusing_press = False
         self.last_screenshot: str | None = None  # the last screenshot's path (served: its name)
         self._toasts: dict[str, object] = {}
         self._move_note: Move | None = None
@@ -114,36 +107,15 @@ class CompanionApp(CrashSafeApp):
         assert self._main is not None, "the app has not started"
         return self._main
 
-    # --- the press that focuses the page ---------------------------------------------------
-    async def on_event(self, event: events.Event) -> None:
-        """The press that gives the app focus only gives it focus. In a browser (``companion
-        serve``) the page starts unfocused; the first click into it arrives as AppFocus and,
-        a moment later, that click's MouseDown/MouseUp — which would otherwise act (choose an
-        episode in the picker that opens at first launch). A terminal that reports focus
-        sends the same. Only a press within FOCUS_PRESS_WINDOW of the AppFocus is dropped."""
-        if isinstance(event, events.AppFocus):
-            self._focused_at = None if self.app_focus else event.time
-        elif isinstance(event, (events.AppBlur, events.Key)):
-            self._focused_at = None
-        elif isinstance(event, events.MouseDown) and not event.is_forwarded:
-            focused_at, self._focused_at = self._focused_at, None
-            self._focusing_press = focused_at is not None \
-                and event.time - focused_at <= self.FOCUS_PRESS_WINDOW
-            if self._focusing_press:
-                self.app_focus = True
-                return
-        elif isinstance(event, events.MouseUp) and not event.is_forwarded \
-                and self._focusing_press:
-            self._focusing_press = False  # (no MouseUp, no Click: nothing acts on it)
-            return
-        await super().on_event(event)
-
     def get_default_screen(self) -> MainScreen:
         self._main = MainScreen(self.session)
         return self._main
 
     def on_mount(self) -> None:
-        self._apply_config()
+        from runaway_companion.tui.settings import apply_config
+
+        apply_config(self)  # the settings file's themes, keys and theme
+        self._theme_restored = True
         self._update_titles()
         if self.notices or self.clock_note:  # after the first frame: the toast rack is there
             self.call_after_refresh(self._say_notices)
@@ -303,59 +275,21 @@ class CompanionApp(CrashSafeApp):
         self.terminal_title = f"{self.title} — {self.sub_title}"
         write_terminal_title(self, self.terminal_title)
 
-    def _apply_config(self) -> None:
-        """The config file's themes, keys and theme (config.py, tui/settings.py)."""
-        from runaway_companion import config as settings_file
-        from runaway_companion.tui import settings
-
-        made = None
-        if self.config is None:
-            if self.save:  # a theme older versions saved with the progress moves over, once
-                self._warn_settings(settings_file.migrate_theme())
-            try:
-                self.config = settings_file.load()
-                made = settings.check(self.config)
-            except settings_file.ConfigError as exc:
-                self._warn_settings(f"{exc} (the settings file was not used)")
-                self.config = settings_file.Config(settings_file.config_path())
-        settings.apply(self, self.config, made)
-        self._theme_restored = True
-
-    def _warn_settings(self, warning: str | None) -> None:
-        if warning:  # after the first frame: the toast rack is there
-            self.call_after_refresh(partial(self.say, warning, title="Settings",
-                                            severity="warning", timeout=30))
-
     def watch_theme(self, theme: str) -> None:
         """A theme chosen in the app is saved in the config file (never the progress file)."""
         if not self._theme_restored or not self.save:
             return
         from runaway_companion import config as settings_file
 
-        path = self.config.path if self.config is not None else None
-        warning = settings_file.save_theme(theme, path)
-        if warning:
+        if warning := settings_file.save_theme(theme, self.config.path if self.config else None):
             self.say(warning, title="Theme not saved", severity="warning")
 
     # --- screenshots and the palette ----------------------------------------------------------
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
-        """An SVG screenshot: in a terminal saved (to ``screenshot_dir`` or the current folder)
-        and a toast says where; in a browser, delivered to it as a download."""
+        """An SVG screenshot, saved or (served) downloaded: screenshot.py."""
         from runaway_companion.tui.screenshot import save_screenshot
 
         save_screenshot(self, filename, path)
-
-    def on_delivery_complete(self, event: events.DeliveryComplete) -> None:
-        from runaway_companion.tui import screenshot
-
-        if event.name == screenshot.SCREENSHOT_DELIVERY:
-            screenshot.delivered(self, self.last_screenshot or "The screenshot")
-
-    def on_delivery_failed(self, event: events.DeliveryFailed) -> None:
-        from runaway_companion.tui import screenshot
-
-        if event.name == screenshot.SCREENSHOT_DELIVERY:
-            screenshot.not_delivered(self, event.exception)
 
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette

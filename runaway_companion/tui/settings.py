@@ -5,6 +5,7 @@ exists, that the theme is there — is checked here, and is a :class:`ConfigErro
 from __future__ import annotations
 
 import importlib
+from functools import partial
 import pkgutil
 from typing import TYPE_CHECKING
 
@@ -93,3 +94,28 @@ def describe_keys() -> list[tuple[str, str, str]]:
         what = binding.tooltip or binding.description or binding.action
         rows.append((ident, binding.key, what))
     return rows
+
+
+def apply_config(app) -> None:
+    """The app's ``config`` (given by the launcher, already checked) applied; None: read it
+    here (after moving an old theme out of the progress file, when the app saves), a bad file
+    being a warning toast and the defaults."""
+    from runaway_companion import config as settings_file
+
+    made = None
+    if app.config is None:
+        if app.save:
+            _warn(app, settings_file.migrate_theme())
+        try:
+            app.config = settings_file.load()
+            made = check(app.config)
+        except settings_file.ConfigError as exc:
+            _warn(app, f"{exc} (the settings file was not used)")
+            app.config = settings_file.Config(settings_file.config_path())
+    apply(app, app.config, made)
+
+
+def _warn(app, warning: str | None) -> None:
+    if warning:  # after the first frame: the toast rack is there
+        app.call_after_refresh(partial(app.say, warning, title="Settings", severity="warning",
+                                       timeout=30))
