@@ -12,6 +12,7 @@ from runaway_companion.progress import (CHECKPOINTS, Position, PositionError, on
 
 EXIT_USAGE = 2
 EXIT_BAD_PACK = 1
+EXIT_BAD_CONFIG = 1
 
 
 class UsageError(Exception):
@@ -227,9 +228,27 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                                    "$COMPANION_PROFILE).")
 
     if only in (None, 'where'):
-        sub.add_parser("where", help="print where progress and the shipped pack live",
-                       description="Print where your saved progress, the shipped pack and the "
-                                   "parse cache live on this machine.")
+        sub.add_parser("where", help="print where progress, settings and the shipped pack live",
+                       description="Print where your saved progress, your settings file, the "
+                                   "shipped pack and the parse cache live on this machine.")
+
+    if only in (None, 'config'):
+        cf = sub.add_parser(
+            "config", help="your settings file: theme, keys, themes of your own",
+            description="Print where your settings file (config.toml) is and check it: 'ok', or "
+                        "its first problem as config.toml:LINE and exit 1. --init writes a "
+                        "commented example to start from (an existing file is never "
+                        "overwritten). $COMPANION_CONFIG_DIR overrides the folder.",
+            epilog=_examples("companion config                 # where it is; is it right?",
+                             "companion config --init          # write the commented example",
+                             "companion config --keys          # every key binding's id",
+                             "companion config --themes        # the themes to choose from"))
+        cf.add_argument("--init", action="store_true",
+                        help="write a commented example settings file (if there is none)")
+        cf.add_argument("--keys", action="store_true",
+                        help="list every key binding: its id (for [keys]), its key, what it does")
+        cf.add_argument("--themes", action="store_true",
+                        help="list the built-in themes and your own")
 
     if only in (None, 'new-pack'):
         n = sub.add_parser(
@@ -569,12 +588,58 @@ def cmd_where(args) -> int:
 
     from runaway_companion import parsecache
 
+    from runaway_companion.config import config_path
+
     print(f"progress: {state.state_path()}")
+    print(f"config:   {config_path()}")
     print(f"pack:     {default_pack_dir()}")
     cache = "off (COMPANION_NO_CACHE)" if not parsecache.enabled() else \
         parsecache.cache_path(default_pack_dir().name)
     print(f"cache:    {cache}")
     return 0
+
+
+def cmd_config(args) -> int:
+    from runaway_companion import config
+
+    if args.init:
+        path, failed = config.init()
+        if failed:
+            print(f"companion: error: {one_line(failed)}", file=sys.stderr)
+            return 1
+        print(f"wrote {path}: every line is a commented example — uncomment what you change")
+        return 0
+    if args.keys:
+        from runaway_companion.tui.settings import describe_keys
+
+        rows = describe_keys()
+        width = max(len(ident) for ident, _key, _what in rows)
+        for ident, key, what in rows:
+            print(f"{ident:<{width}}  {key:<14} {what}")
+        return 0
+    loaded = _settings()
+    if args.themes:
+        from runaway_companion.tui.settings import theme_names
+
+        for name in theme_names(loaded):
+            mark = "*" if name == loaded.theme else " "
+            print(f"{mark} {name}{'  (yours)' if name in loaded.themes else ''}")
+        return 0
+    print(loaded.path)
+    print("ok" if loaded.path.exists() else "not there yet: 'companion config --init' writes "
+          "an example to start from")
+    return 0
+
+
+def _settings():
+    """The settings file, checked in full (a bad one raises ConfigError: one line, exit 1).
+    Checking binding ids, colours and theme names takes Textual, so it is imported here."""
+    from runaway_companion import config
+    from runaway_companion.tui.settings import check
+
+    loaded = config.load()
+    check(loaded)
+    return loaded
 
 
 def cmd_new_pack(args) -> int:
@@ -679,14 +744,18 @@ def cmd_serve(args) -> int:
             raise UsageError(str(exc)) from None
     if getattr(args, "episode", None) is not None or getattr(args, "at", None) is not None:
         position = _override(args, load_pack(getattr(args, "pack", None)))
+    _settings()  # a bad settings file is said here, once, not in every browser that connects
     return serve(host=args.host, port=args.port, pack_dir=getattr(args, "pack", None),
                  position=position, max_sessions=args.max_sessions, together=together)
 
 
 def launch(args) -> int:
-    from runaway_companion import state
+    from runaway_companion import config, state
 
     pack = _load(args)
+    # a theme saved with the progress by older versions moves to the settings file, once
+    _warn(config.migrate_theme())
+    settings = _settings()
     household = _together(args, pack)  # watching together: at the earliest member's place
     if household is not None and getattr(args, "episode", None) is not None:
         raise UsageError("give either --together or --episode: together, the companion shows "
@@ -722,7 +791,7 @@ def launch(args) -> int:
     app = CompanionApp(pack=pack, position=position, first_run=first_run, freeze_gc=True,
                        ask_to=ask_to, notices=[n for n in notices if n],
                        clock_note=getattr(args, "clock_note", None),  # (said on stderr too)
-                       together=household)
+                       together=household, config=settings)
     app.run()
     app.flush_progress()  # the app saves a move just after drawing it; nothing is left behind
     _warn(app.exit_warning)
@@ -769,7 +838,8 @@ def _web_driver() -> bool:
 
 COMMANDS = {"progress": cmd_progress, "profiles": cmd_profiles, "show": cmd_show,
             "export": cmd_export, "validate": cmd_validate, "audit": cmd_audit,
-            "where": cmd_where, "serve": cmd_serve, "schema": cmd_schema, "new-pack": cmd_new_pack}
+            "where": cmd_where, "serve": cmd_serve, "schema": cmd_schema, "new-pack": cmd_new_pack,
+            "config": cmd_config}
 
 
 def _usable_streams() -> str | None:
@@ -804,6 +874,7 @@ def _quiet_stdout() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from runaway_companion.config import ConfigError
     from runaway_companion.pack import PackError
 
     closed = _usable_streams()
@@ -830,6 +901,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PositionError as exc:
         print(f"companion: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
+    except ConfigError as exc:  # the settings file: config.toml:LINE: what — fix
+        print(f"companion: error: {one_line(str(exc))}", file=sys.stderr)
+        return EXIT_BAD_CONFIG
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `| head`: the reader had enough; what is left goes nowhere

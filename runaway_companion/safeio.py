@@ -75,3 +75,33 @@ def unsafe_char(text: str) -> str | None:
     if found is None:
         return None
     return found.group().encode("unicode_escape").decode("ascii")
+
+
+def write_atomic(target: Path, text: str, durable: bool = True) -> str | None:
+    """Write ``text`` to ``target`` whole or not at all: a temp file in the same folder (made
+    if needed), fsync'd (``durable``), then ``os.replace``. One line saying what failed, or
+    None. A reader only ever sees the old file or the new one."""
+    import tempfile
+
+    target = Path(target)
+    tmp = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            if durable:
+                os.fsync(fh.fileno())
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as exc:
+        shown = str(target).replace("\n", " ")[:300]
+        return f"could not write {shown} ({exc.strerror or exc})"
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+    return None

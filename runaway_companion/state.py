@@ -1,6 +1,8 @@
-"""Saved progress (and small settings such as the theme), per user, written atomically.
+"""Saved progress, per user, written atomically.
 
-The state file is JSON: ``{"version": 1, "progress": {"<show id>": "6:late"}, "theme": "…"}``.
+The state file is JSON: ``{"version": 1, "progress": {"<show id>": "6:late"}}``. (Older versions
+also kept the theme here; it lives in the config file now — runaway_companion/config.py moves
+it there once, with :func:`load_setting` and :func:`drop_setting`.)
 A missing, corrupt or unwritable file never crashes anything: reads fall back to episode 1,
 not started, with one warning; failed writes warn and the app keeps working.
 """
@@ -333,6 +335,13 @@ def load_setting(name: str) -> str | None:
 
 def save_setting(name: str, value: str) -> str | None:
     return _update(lambda d: d.__setitem__(name, value))
+
+
+def drop_setting(name: str) -> str | None:
+    """Remove a setting from the state file (nothing to do when it is not there)."""
+    if name not in _read().data:
+        return None
+    return _update(lambda d: d.pop(name, None))
 
 
 class ProgressSaver:

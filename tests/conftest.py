@@ -18,12 +18,14 @@ def _session_cache_dir(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _isolated_state(tmp_path_factory, monkeypatch, _session_cache_dir):
-    """Every test gets its own state dir: nothing touches the user's real progress.
+    """Every test gets its own state and config dirs: nothing touches the user's real progress
+    or settings.
 
     The parse cache (runaway_companion.parsecache) stays on, in a folder of this test session's own:
     tests exercise it as users do, and never read or write the user's real cache.
     """
     monkeypatch.setenv("COMPANION_STATE_DIR", str(tmp_path_factory.mktemp("state")))
+    monkeypatch.setenv("COMPANION_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
     monkeypatch.setenv("COMPANION_CACHE_DIR", str(_session_cache_dir))
     monkeypatch.delenv("COMPANION_NO_CACHE", raising=False)
     # `--profile NAME` sets this for the process (and what it starts): set-then-delete, so the

@@ -16,6 +16,7 @@ from textual.reactive import Reactive, var
 from runaway_companion.model import Pack
 from runaway_companion.progress import Position
 from runaway_companion.session import Move, Session
+from runaway_companion.tui.web import WebAwareApp
 from runaway_companion.tui.household import saver_for, subtitle, where
 from runaway_companion.tui.main import MainScreen
 from runaway_companion.tui.palette import CommandsProvider, SearchProvider
@@ -23,6 +24,7 @@ from runaway_companion.tui.widgets import CrashSafeApp, unnotify, write_terminal
 from runaway_companion.view import View
 
 if TYPE_CHECKING:  # pragma: no cover
+    from runaway_companion.config import Config
     from runaway_companion.together import Together
 
 _HERE = Path(__file__).resolve().parent
@@ -30,7 +32,7 @@ _CSS = ("app.tcss", "tabs/characters.tcss", "tabs/relationships.tcss", "tabs/thr
         "tabs/episodes.tcss", "tabs/news.tcss")
 
 
-class CompanionApp(CrashSafeApp):
+class CompanionApp(WebAwareApp, CrashSafeApp):
     """The spoiler-safe companion. ``CompanionApp(pack=…, position=…)`` runs anywhere."""
 
     # absolute (next to this module), so subclasses defined elsewhere still find them
@@ -53,7 +55,8 @@ class CompanionApp(CrashSafeApp):
                  cursor_blink: bool | None = None, freeze_gc: bool = False,
                  notices: Iterable[str] = (), ask_to: Position | None = None,
                  clock_note: str | None = None, profile: str | None = None,
-                 together: "Together | None" = None, **kwargs):
+                 together: "Together | None" = None, config: "Config | None" = None,
+                 **kwargs):
         super().__init__(**kwargs)
         # ask_to: a position asked for at launch more than one checkpoint past ``position``
         # (the saved one). The app opens at ``position`` and asks before showing any of it.
@@ -81,7 +84,9 @@ class CompanionApp(CrashSafeApp):
         self.blink = (not os.environ.get("COMPANION_NO_BLINK")) if cursor_blink is None else cursor_blink
         self.set_reactive(CompanionApp.view, self.session.view)
         self._main: MainScreen | None = None
+        self.config = config  # the settings file's (None: read on mount; tui/settings.py)
         self._theme_restored = False
+        self.last_screenshot: str | None = None  # the last screenshot's path (served: its name)
         self._toasts: dict[str, object] = {}
         self._move_note: Move | None = None
         self.exit_warning: str | None = None
@@ -107,7 +112,10 @@ class CompanionApp(CrashSafeApp):
         return self._main
 
     def on_mount(self) -> None:
-        self._restore_theme()
+        from runaway_companion.tui.settings import apply_config
+
+        apply_config(self)  # the settings file's themes, keys and theme
+        self._theme_restored = True
         self._update_titles()
         if self.notices or self.clock_note:  # after the first frame: the toast rack is there
             self.call_after_refresh(self._say_notices)
@@ -268,26 +276,18 @@ class CompanionApp(CrashSafeApp):
         self.terminal_title = f"{self.title} — {self.sub_title}"
         write_terminal_title(self, self.terminal_title)
 
-    def _restore_theme(self) -> None:
-        from runaway_companion import state
-
-        saved = state.load_setting("theme")
-        if saved and saved in self.available_themes:
-            self.theme = saved
-        self._theme_restored = True
-
     def watch_theme(self, theme: str) -> None:
+        """A theme chosen in the app is saved in the config file (never the progress file)."""
         if not self._theme_restored or not self.save:
             return
-        from runaway_companion import state
+        from runaway_companion import config as settings_file
 
-        warning = state.save_setting("theme", theme)
-        if warning:
+        if warning := settings_file.save_theme(theme, self.config.path if self.config else None):
             self.say(warning, title="Theme not saved", severity="warning")
 
     # --- screenshots and the palette ----------------------------------------------------------
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
-        """Save an SVG screenshot (to ``screenshot_dir`` or the current folder) and say where."""
+        """An SVG screenshot, saved or (served) downloaded: screenshot.py."""
         from runaway_companion.tui.screenshot import save_screenshot
 
         save_screenshot(self, filename, path)

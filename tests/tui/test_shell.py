@@ -2,7 +2,6 @@
 themes, tooltips, small terminals."""
 from __future__ import annotations
 
-import json
 import os
 
 import pytest
@@ -159,8 +158,9 @@ async def test_theme_from_the_palette_is_saved_and_restored(mini_pack, make_app,
         await pilot.press("enter")
         await pilot.pause()
         assert app.theme == "nord"
-    saved = json.loads((_tui_env / "state.json").read_text())
-    assert saved["theme"] == "nord"
+    from runaway_companion import config  # saved in the settings file (test_config_ui.py)
+
+    assert config.load().theme == "nord"
     again = make_app(mini_pack, "2:mid")
     async with again.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
