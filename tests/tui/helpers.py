@@ -115,12 +115,25 @@ async def until(pilot, check, what: str, tries: int = 200) -> None:
 
 # --- waits for a defined state (never a count of pauses) ------------------------------------
 
+def still(app) -> bool:
+    """Nothing on the screen waits to be laid out or painted: ``screen_text`` now is a frame
+    the terminal shows (not new content in an old layout)."""
+    top = app.screen  # (a screen under a dialog is not current: it updates once on top again)
+    if (top._layout_required or top._scroll_required or top._repaint_required
+            or top._dirty_widgets or not top._message_queue.empty()):
+        return False
+    return not any(w._layout_required or w._repaint_required or w._scroll_required
+                   for w in top.walk_children())
+
+
 async def shows(pilot, app, *texts: str) -> str:
-    """Wait until the screen shows every one of ``texts``; returns the screen text of then (a
-    drawn frame: check what must be absent in it)."""
+    """Wait until the screen, laid out and painted, shows every one of ``texts``; returns the
+    screen text of then (a drawn frame: check in it what must be absent)."""
     seen: dict[str, str] = {}
 
     def check() -> bool:
+        if not still(app):
+            return False
         seen["glass"] = glass = screen_text(app)
         return all(t in glass for t in texts)
 
@@ -141,8 +154,9 @@ async def off_screen(pilot, app, screen_type) -> None:
 
 
 async def tab_is(pilot, app, tab: str) -> None:
-    """Wait until ``tab`` is the tab in front (shown, and its pane told so)."""
-    await until(pilot, lambda: app.main.tabbed.active == tab and app.main.front == tab,
+    """Wait until ``tab`` is the tab in front: shown, its pane told so and on the screen."""
+    await until(pilot, lambda: app.main.tabbed.active == tab and app.main.front == tab
+                and app.main.query_one(f"#{tab}-pane").is_on_screen,
                 f"the {tab} tab is in front")
 
 
@@ -161,7 +175,7 @@ async def at(pilot, app, position, header: bool = True) -> None:
     def check() -> bool:
         if app.position != pos or not drawn(app):
             return False
-        return not header or f"{app.title} — {app.sub_title}" in screen_text(app)
+        return not header or (still(app) and f"{app.title} — {app.sub_title}" in screen_text(app))
 
     await until(pilot, check, f"at {pos}, drawn")
 
