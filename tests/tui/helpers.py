@@ -111,3 +111,89 @@ async def until(pilot, check, what: str, tries: int = 200) -> None:
             return
         await pilot.pause()
     raise AssertionError(f"never reached: {what}")
+
+
+# --- waits for a defined state (never a count of pauses) ------------------------------------
+
+def still(app) -> bool:
+    """Nothing on the screen waits to be laid out or painted: ``screen_text`` now is a frame
+    the terminal shows (not new content in an old layout)."""
+    top = app.screen  # (a screen under a dialog is not current: it updates once on top again)
+    if (top._layout_required or top._scroll_required or top._repaint_required
+            or top._dirty_widgets or not top._message_queue.empty()):
+        return False
+    return not any(w._layout_required or w._repaint_required or w._scroll_required
+                   for w in top.walk_children())
+
+
+async def shows(pilot, app, *texts: str) -> str:
+    """Wait until the screen, laid out and painted, shows every one of ``texts``; returns the
+    screen text of then (a drawn frame: check in it what must be absent)."""
+    seen: dict[str, str] = {}
+
+    def check() -> bool:
+        if not still(app):
+            return False
+        seen["glass"] = glass = screen_text(app)
+        return all(t in glass for t in texts)
+
+    await until(pilot, check, f"the screen shows {texts!r}")
+    return seen["glass"]
+
+
+async def on_screen(pilot, app, screen_type) -> None:
+    """Wait until a ``screen_type`` is the screen on top."""
+    await until(pilot, lambda: isinstance(app.screen, screen_type),
+                f"{screen_type.__name__} is on top")
+
+
+async def off_screen(pilot, app, screen_type) -> None:
+    """Wait until the screen on top is no longer a ``screen_type``."""
+    await until(pilot, lambda: not isinstance(app.screen, screen_type),
+                f"{screen_type.__name__} is gone")
+
+
+async def tab_is(pilot, app, tab: str) -> None:
+    """Wait until ``tab`` is the tab in front: shown, its pane told so and on the screen."""
+    await until(pilot, lambda: app.main.tabbed.active == tab and app.main.front == tab
+                and app.main.query_one(f"#{tab}-pane").is_on_screen,
+                f"the {tab} tab is in front")
+
+
+def drawn(app) -> bool:
+    """Every tab, hidden ones included, has drawn the app's current View."""
+    from runaway_companion.tui.panes import ViewPane
+
+    return all(pane.view is app.view and not pane.stale for pane in app.main.query(ViewPane))
+
+
+async def at(pilot, app, position, header: bool = True) -> None:
+    """Wait until the app is at ``position`` ("2:mid" or a Position), every tab has drawn it
+    and (``header``) the header on the screen says it."""
+    pos = position if isinstance(position, Position) else Position.parse(position)
+
+    def check() -> bool:
+        if app.position != pos or not drawn(app):
+            return False
+        return not header or (still(app) and f"{app.title} — {app.sub_title}" in screen_text(app))
+
+    await until(pilot, check, f"at {pos}, drawn")
+
+
+async def notified(pilot, app, check, what: str) -> list:
+    """Wait until a toast satisfies ``check(notification)``; returns every toast that does."""
+    await until(pilot, lambda: any(check(n) for n in app._notifications), what)
+    return [n for n in app._notifications if check(n)]
+
+
+async def palette_types(pilot, app, query: str) -> None:
+    """In an open command palette (a fresh one: its input still empty), type ``query`` and
+    wait until its hits are in and the first one is highlighted."""
+    from textual.command import CommandInput, CommandList, CommandPalette
+
+    await until(pilot, lambda: isinstance(app.screen, CommandPalette)
+                and app.screen.query_one(CommandInput).value == "", "a fresh palette")
+    app.screen.query_one(CommandInput).value = query
+    await until(pilot, lambda: app.screen.query_one(CommandList).highlighted is not None
+                and all(w.is_finished for w in app.workers),
+                f"every palette hit for {query!r} is in, the first highlighted")

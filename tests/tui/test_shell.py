@@ -10,7 +10,8 @@ from runaway_companion.progress import Position
 from runaway_companion.tui import CompanionApp
 from runaway_companion.tui.main import TABS
 
-from .helpers import screen_text, until, widget_text
+from .helpers import (at, notified, on_screen, palette_types, screen_text, shows, tab_is, until,
+                      widget_text)
 
 CANARIES = ("Canary", "Papa", "Zed Quill")
 
@@ -27,8 +28,9 @@ async def test_header_shows_the_show_and_where_you_are_in_words(mini_pack, run_a
 async def test_window_title_never_names_an_episode_not_even_a_started_one(mini_pack, run_app):
     async with run_app(mini_pack, "1:end", size=(100, 30)) as (app, pilot):
         for _ in range(6):  # through episode 2, whose title is a canary
+            before = app.position
             await pilot.press("]")
-            await pilot.pause()
+            await until(pilot, lambda: app.position != before, "one step forward")
             for title in (app.title, app.sub_title, app.terminal_title):
                 assert "Canary" not in title and "Pilot Light" not in title
         assert app.position == Position(3, "start")
@@ -54,14 +56,14 @@ async def test_digits_switch_tabs_and_so_does_the_mouse(mini_pack, run_app):
     async with run_app(mini_pack, "2:mid", size=(100, 30)) as (app, pilot):
         for i, (tab, _label, _tip) in enumerate(TABS, start=1):
             await pilot.press(str(i))
-            await pilot.pause()
+            await tab_is(pilot, app, tab)
             assert app.main.tabbed.active == tab
             assert app.focused is not None and app.focused in app.main.pane(tab).walk_children()
         await pilot.click("#--content-tab-threads")
-        await pilot.pause()
+        await tab_is(pilot, app, "threads")
         assert app.main.tabbed.active == "threads"
         await pilot.press("n")
-        await pilot.pause()
+        await tab_is(pilot, app, "new")
         assert app.main.tabbed.active == "new"
 
 
@@ -96,23 +98,22 @@ async def test_help_screen_lists_the_keys(mini_pack, run_app):
 
     async with run_app(mini_pack, "2:mid", size=(100, 36)) as (app, pilot):
         await pilot.press("?")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        glass = screen_text(app)
+        await on_screen(pilot, app, HelpScreen)
+        glass = await shows(pilot, app, "set your progress")
         for text in ("set your progress", "one checkpoint forward / back", "ctrl+p", "ctrl+s",
                      "filter the list", "sources"):
             assert text in glass
         for canary in CANARIES:
             assert canary not in glass
         await pilot.press("escape")
-        await pilot.pause()
+        await until(pilot, lambda: app.screen is app.main, "the help is closed")
         assert not isinstance(app.screen, HelpScreen)
 
 
 async def test_screenshot_is_saved_here_and_the_path_is_told(mini_pack, run_app, tmp_path):
     async with run_app(mini_pack, "2:mid", size=(100, 30)) as (app, pilot):
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await notified(pilot, app, lambda n: n.title == "Screenshot saved", "the saved toast")
         saved = app.last_screenshot
         assert os.path.dirname(os.path.abspath(saved)) == str(tmp_path)
         svg = open(saved, encoding="utf-8").read()
@@ -126,15 +127,15 @@ async def test_screenshot_goes_to_the_folder_you_choose(mini_pack, run_app, tmp_
     target.mkdir()
     async with run_app(mini_pack, "2:mid", screenshot_dir=target, size=(100, 30)) as (app, pilot):
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await notified(pilot, app, lambda n: n.title == "Screenshot saved", "the saved toast")
         assert [p.suffix for p in target.iterdir()] == [".svg"]
 
 
 async def test_screenshot_into_a_missing_folder_says_so(mini_pack, run_app, tmp_path):
     async with run_app(mini_pack, "2:mid", screenshot_dir=tmp_path / "nope", size=(100, 30)) as (app, pilot):
         await pilot.press("ctrl+s")
-        await pilot.pause()
-        [note] = [n for n in app._notifications if n.title == "Screenshot not saved"]
+        [note] = await notified(pilot, app, lambda n: n.title == "Screenshot not saved",
+                                "the not-saved toast")
         assert note.severity == "error" and "nope" in note.message
 
 
@@ -143,27 +144,19 @@ async def test_theme_from_the_palette_is_saved_and_restored(mini_pack, make_app,
 
     async with run_app(mini_pack, "2:mid", size=(100, 30)) as (app, pilot):
         await pilot.press("ctrl+p")
-        await pilot.pause()
-        app.screen.query_one(CommandInput).value = "theme"
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await palette_types(pilot, app, "theme")
+        assert app.screen.query_one(CommandInput).value == "theme"
         await pilot.press("enter")  # the "Theme" command opens the theme list
-        await pilot.pause()
-        await pilot.pause()
-        app.screen.query_one(CommandInput).value = "nord"
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await palette_types(pilot, app, "nord")
         await pilot.press("enter")
-        await pilot.pause()
+        await until(pilot, lambda: app.theme == "nord", "the nord theme is on")
         assert app.theme == "nord"
     from runaway_companion import config  # saved in the settings file (test_config_ui.py)
 
     assert config.load().theme == "nord"
     again = make_app(mini_pack, "2:mid")
     async with again.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await at(pilot, again, "2:mid")
         assert again.theme == "nord"
 
 
@@ -180,19 +173,42 @@ async def test_tooltips_are_fixed_words_not_story(mini_pack, run_app):
 @pytest.mark.parametrize("size", [(40, 12), (60, 16)])
 async def test_a_tiny_terminal_never_crashes(mini_pack, real_pack, make_app, size):
     app = make_app(real_pack, "6:late")
+    from textual.command import CommandPalette
+
+    from runaway_companion.tui.dialogs.help import HelpScreen
+    from runaway_companion.tui.dialogs.picker import ConfirmScreen, PickerScreen
+
+    def focused() -> str | None:
+        return getattr(app.focused, "id", None)
+
+    def cast() -> bool:
+        return app.main.query_one("#relationships-pane").cast
+
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
-        for key in ("1", "/", "s", "escape", "2", "m", "m", "3", "4", "5", "]", "[", "?"):
+        await until(pilot, lambda: len(app.main.panes()) == len(TABS), "every tab is built")
+        for key, check in (("1", lambda: app.main.front == "characters"),
+                           ("/", lambda: focused() == "char-filter"),
+                           ("s", lambda: app.main.query_one("#char-filter").value == "s"),
+                           ("escape", lambda: focused() == "char-list"),
+                           ("2", lambda: app.main.front == "relationships"),
+                           ("m", cast), ("m", lambda: not cast()),
+                           ("3", lambda: app.main.front == "threads"),
+                           ("4", lambda: app.main.front == "episodes"),
+                           ("5", lambda: app.main.front == "new"),
+                           ("]", lambda: app.position == Position(6, "end")),
+                           ("[", lambda: app.position == Position(6, "late")),
+                           ("?", lambda: isinstance(app.screen, HelpScreen))):
             await pilot.press(key)
-            await pilot.pause()
+            await until(pilot, check, f"the state after {key!r}")
         await pilot.press("escape", "p")
-        await pilot.pause()
+        await on_screen(pilot, app, PickerScreen)
         await pilot.press("8", "enter")  # the confirmation, in a 12-line terminal
-        await pilot.pause()
+        await on_screen(pilot, app, ConfirmScreen)
         await pilot.press("n", "ctrl+p")
-        await pilot.pause()
+        await on_screen(pilot, app, CommandPalette)
         await pilot.press("escape")
-        await pilot.pause()
+        await until(pilot, lambda: app.screen is app.main and "Episode" in screen_text(app),
+                    "back on the main screen, drawn")
         assert app.position == Position(6, "late")
         assert "Episode" in screen_text(app)
 
@@ -202,9 +218,16 @@ async def test_80_by_24_shows_list_and_card_side_by_side(real_pack, run_app):
         glass = screen_text(app)
         assert "Simon Greene" in glass and "Played by" in glass
         assert "Run Away — Episode 3 · finished" in glass
+        def footer_of(tab: str) -> bool:  # that tab's keys are drawn ("Filter": 1 only, …)
+            footer = screen_text(app).rstrip("\n").splitlines()[-1]
+            return (("Filter" in footer) == (tab == "characters")
+                    and ("Map" in footer) == (tab == "relationships") and "Quit" in footer)
+
         for key in "1234":
             await pilot.press(key)
-            await pilot.pause()
+            tab = TABS[int(key) - 1][0]
+            await tab_is(pilot, app, tab)
+            await until(pilot, lambda: footer_of(tab), f"the footer of {tab} is drawn")
             glass = screen_text(app)
             assert "Run Away" in glass
             footer = glass.rstrip("\n").splitlines()[-1]
@@ -213,7 +236,7 @@ async def test_80_by_24_shows_list_and_card_side_by_side(real_pack, run_app):
 
 async def test_every_tab_counts_only_what_is_visible(mini_pack, run_app):
     async with run_app(mini_pack, "3:mid", size=(100, 30)) as (app, pilot):
-        await pilot.pause()
+        await at(pilot, app, "3:mid")
         text = widget_text(app)
         assert "3 characters" in text
         assert "1 relationship known" in text  # stranger-bob is dated 3:late
@@ -242,8 +265,7 @@ async def test_only_the_first_tab_is_built_for_the_first_frame(mini_pack, make_a
 
     async with app.run_test(size=(100, 30)) as pilot:
         seen["lazy"] = len(app.query(Lazy))  # before the first refresh has run its course
-        await pilot.pause()
-        await pilot.pause()
+        await until(pilot, lambda: len(app.query(Lazy)) == 0, "every lazy tab is built")
         assert len(app.query(Lazy)) == 0
         assert all(app.main.pane(tab) is not None for tab, _l, _t in TABS)
     assert seen["lazy"] in (0, 4)

@@ -5,9 +5,10 @@ import pytest
 
 from runaway_companion.progress import Position, all_positions
 from runaway_companion.tui.tabs.threads import BAR, BEAT, NOW, OPEN_END, RESOLVED, Axis, timeline
+from runaway_companion.tui.main import TABS
 from runaway_companion.view import View
 
-from .helpers import screen_text, widget_text
+from .helpers import at, notified, palette_types, screen_text, shows, tab_is, until, widget_text
 
 # things a viewer at the end of episode 7 must not be told, in any words the pack uses
 INGRID_AND_AARON = ("killed by Ingrid", "Ingrid killed Aaron", "who killed Aaron to",
@@ -42,9 +43,9 @@ async def _everything(app, pilot) -> str:
     for e in view.episodes:
         app.main.select("episode", str(e.number))
         parts.append(widget_text(app, app.main.pane("episodes")))
-    for key in "12345":
+    for key, (tab, *_rest) in zip("12345", TABS):
         await pilot.press(key)
-        await pilot.pause()
+        await tab_is(pilot, app, tab)
         parts.append(screen_text(app))
     return "\n".join(parts)
 
@@ -52,14 +53,14 @@ async def _everything(app, pilot) -> str:
 async def test_no_tab_at_7_end_shows_a_reveal_due_at_8_end(
         real_pack, run_app):
     async with run_app(real_pack, "7:end", save=False, size=(120, 36)) as (app, pilot):
-        await pilot.pause()
+        await at(pilot, app, "7:end")
         everything = await _everything(app, pilot)
         for phrase in INGRID_AND_AARON:
             assert phrase.lower() not in everything.lower(), phrase
         assert "Aaron Corval" in everything and "Ingrid Greene" in everything
 
         app.move_to(Position(8, "end"))
-        await pilot.pause()
+        await at(pilot, app, "8:end")
         everything = await _everything(app, pilot)
         assert "dead, killed by Ingrid" in everything or "killed Aaron" in everything
         assert "Birth mother, and his killer" in everything
@@ -74,7 +75,7 @@ async def test_a_card_status_changes_only_at_its_checkpoint(real_pack, run_app):
         assert "Status now" not in card or "dead" not in card
         assert "One of her killers" not in card
         await pilot.press("]")  # the end of episode 6
-        await pilot.pause()
+        await at(pilot, app, "6:end")
         card = widget_text(app, app.main.pane("characters"), app.main.pane("relationships"))
         assert "dead" in card and "One of her killers" in card
 
@@ -87,7 +88,7 @@ async def test_a_later_alias_is_found_and_shown_only_from_its_checkpoint(real_pa
         app.main.select("character", "dee-dee")
         assert "Holly" not in widget_text(app)
         await pilot.press("]", "]")  # 5:early
-        await pilot.pause()
+        await at(pilot, app, "5:early")
         assert [h[2] for h in search_hits(app.view, "Holly")] == ["dee-dee"]
         app.main.select("character", "dee-dee")
         assert "Also known as" in widget_text(app, app.main.pane("characters"))
@@ -96,11 +97,13 @@ async def test_a_later_alias_is_found_and_shown_only_from_its_checkpoint(real_pa
 async def test_characters_filter_as_you_type(mini_pack, run_app):
     async with run_app(mini_pack, "2:mid", size=(100, 30)) as (app, pilot):
         await pilot.press("/")
-        await pilot.pause()
+        await until(pilot, lambda: getattr(app.focused, "id", None) == "char-filter",
+                    "the filter has the focus")
         assert app.focused.id == "char-filter"
         await pilot.press("z", "e")
-        await pilot.pause()
         pane = app.main.pane("characters")
+        await until(pilot, lambda: pane.part("char-filter").value == "ze"
+                    and "matching" in widget_text(app, pane), "the list is filtered")
         names = [o.prompt.plain for o in pane.part("char-list").options]
         assert names == ["Zed Quill"]
         assert "1 matching" in widget_text(app, pane)
@@ -109,12 +112,14 @@ async def test_characters_filter_as_you_type(mini_pack, run_app):
         shown = {}
         for query in ("Papa", "Qwyx"):
             pane.part("char-filter").value = query
-            await pilot.pause()
+            await until(pilot, lambda: query in widget_text(app, pane.query_one(f"#{pane.body_id}")),
+                        f"the card answers {query}")
             shown[query] = widget_text(app, pane).replace(query, "«q»")
         assert shown["Papa"] == shown["Qwyx"]
         assert "Nobody matches" in shown["Papa"]
         await pilot.press("escape")
-        await pilot.pause()
+        await until(pilot, lambda: getattr(app.focused, "id", None) == "char-list",
+                    "the list has the focus")
         assert app.focused.id == "char-list"
         assert pane.part("char-filter").value == ""
 
@@ -130,7 +135,8 @@ async def test_card_groups_what_you_know_by_episode_and_s_shows_sources(mini_pac
             assert text in card, text
         assert "Example Two" not in card
         await pilot.press("s")
-        await pilot.pause()
+        await notified(pilot, app, lambda n: n.title == "Sources" and "shown" in n.message,
+                       "sources are shown")
         card = widget_text(app, app.main.pane("characters"))
         assert "[1]" in card and "S2" not in card  # numbers, never source keys
         assert "1. Example Two: https://example.org/two" in card
@@ -139,17 +145,15 @@ async def test_card_groups_what_you_know_by_episode_and_s_shows_sources(mini_pac
 async def test_relationships_show_label_history_and_a_map_drawn_in_boxes(mini_pack, run_app):
     async with run_app(mini_pack, "3:late", size=(120, 36)) as (app, pilot):
         await pilot.press("2")
-        await pilot.pause()
+        await tab_is(pilot, app, "relationships")
         app.main.select("character", "bob")
-        await pilot.pause()
-        glass = screen_text(app)
+        glass = await shows(pilot, app, "Bob Moon · ")
         for text in ("Bob Moon · 2 relationships", "╔", "║ Bob Moon ║", "┌", "The Moon family",
                      "Outsiders", "Alice Moon — Siblings", "Alice last saw Bob at the lake.",
                      "Ep 1 · finished", "Zed Quill — Canary father and son"):
             assert text in glass, text
         await pilot.press("m")
-        await pilot.pause()
-        glass = screen_text(app)
+        glass = await shows(pilot, app, "Cast map")
         assert "Cast map" in glass and "Links between groups" in glass
         assert "The Moon family" in glass and "Outsiders" in glass
         assert "┣" in glass  # the link between the two groups
@@ -158,10 +162,9 @@ async def test_relationships_show_label_history_and_a_map_drawn_in_boxes(mini_pa
 async def test_relationship_counts_never_hint_at_more(mini_pack, run_app):
     async with run_app(mini_pack, "3:mid", size=(120, 36)) as (app, pilot):
         await pilot.press("2")
-        await pilot.pause()
+        await tab_is(pilot, app, "relationships")
         app.main.select("character", "bob")
-        await pilot.pause()
-        glass = screen_text(app)
+        glass = await shows(pilot, app, "Bob Moon · ")
         assert "Bob Moon · 1 relationship" in glass
         assert "Zed Quill" not in glass.split("Bob Moon · 1 relationship")[1].split("Alice")[0]
         text = widget_text(app)
@@ -188,7 +191,7 @@ def test_the_timeline_never_draws_past_now(real_pack, width):
 async def test_threads_list_open_and_resolved_with_beats_in_order(real_pack, run_app):
     async with run_app(real_pack, "6:late", save=False, size=(120, 36)) as (app, pilot):
         await pilot.press("3")
-        await pilot.pause()
+        await tab_is(pilot, app, "threads")
         view = app.view
         open_ = [t for t in view.threads if t.status == "open"]
         done = [t for t in view.threads if t.status == "resolved"]
@@ -208,7 +211,7 @@ async def test_threads_list_open_and_resolved_with_beats_in_order(real_pack, run
 async def test_episodes_watched_current_and_unstarted(mini_pack, run_app):
     async with run_app(mini_pack, "2:mid", size=(100, 30)) as (app, pilot):
         await pilot.press("4")
-        await pilot.pause()
+        await tab_is(pilot, app, "episodes")
         pane = app.main.pane("episodes")
         listing = [o.prompt.plain for o in pane.part("ep-list").options]
         assert listing == ["✓ Episode 1: Pilot Light", "▶ Episode 2: Canary Ep2 Title",
@@ -228,7 +231,7 @@ async def test_episodes_watched_current_and_unstarted(mini_pack, run_app):
 
 async def test_the_very_start_is_empty_and_says_so(mini_pack, run_app):
     async with run_app(mini_pack, "1:start", size=(100, 30)) as (app, pilot):
-        await pilot.pause()
+        await at(pilot, app, "1:start")
         text = widget_text(app)
         for empty in ("No characters yet", "No relationships yet", "No threads yet",
                       "3 episodes · 0 watched", "Nothing new since you last looked"):
@@ -245,17 +248,14 @@ async def test_the_palette_jumps_to_characters_threads_and_episodes(mini_pack, r
                 ("where is", "threads", lambda: app.main.thread == "where-is-bob"),
                 ("pilot light", "episodes", lambda: app.main.episode == "1")):
             await pilot.press("ctrl+p")
-            await pilot.pause()
-            app.screen.query_one(CommandInput).value = query
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await palette_types(pilot, app, query)
+            assert app.screen.query_one(CommandInput).value == query
             await pilot.press("enter")
-            await pilot.pause()
+            await tab_is(pilot, app, tab)
             assert app.main.tabbed.active == tab and check(), query
         await pilot.press("1")
-        await pilot.pause()
-        assert "Also known as" in screen_text(app)  # The Stranger is Zed Quill's old name
+        await tab_is(pilot, app, "characters")
+        assert "Also known as" in await shows(pilot, app, "Zed Quill")  # The Stranger is Zed Quill's old name
 
 
 async def test_palette_alias_hit_says_who_it_is_now(mini_pack, run_app):
