@@ -58,8 +58,7 @@ class CompanionApp(WebAwareApp, CrashSafeApp):
                  together: "Together | None" = None, config: "Config | None" = None,
                  **kwargs):
         super().__init__(**kwargs)
-        # ask_to: a position asked for at launch more than one checkpoint past ``position``
-        # (the saved one). The app opens at ``position`` and asks before showing any of it.
+        # ask_to: a launch position > 1 checkpoint past the saved one: asked before it shows
         if ask_to is not None:
             ask_to.check_within(pack.episode_count)
         self.session = Session(pack, position)

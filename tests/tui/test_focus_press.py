@@ -29,9 +29,7 @@ async def test_the_click_that_focuses_the_page_does_not_choose_an_episode(make_a
         for kind in (events.MouseDown, events.MouseUp):
             app.post_message(kind(None, x, y, 0, 0, 1, False, False, False,
                                   screen_x=x, screen_y=y))
-        await until(pilot, lambda: app.app_focus, "the app has focus")
-        await pilot.pause()
-        await pilot.pause()
+        await until(pilot, lambda: app.app_focus and _idle(app), "the click is handled")
         assert picker.episode == 1 and episodes.highlighted == 0
         assert app.focused is episodes  # still on the episodes: nothing was chosen
 
@@ -79,3 +77,12 @@ async def test_a_focused_app_takes_every_click(make_app, mini_pack):
             app.post_message(kind(None, x, y, 0, 0, 1, False, False, False,
                                   screen_x=x, screen_y=y))
         await until(pilot, lambda: picker.episode == 2, "the click chose episode 2")
+
+
+def _idle(app) -> bool:
+    """No message waits anywhere (the app, the screen, any widget) and nothing to redraw."""
+    from .helpers import still
+
+    return app._message_queue.empty() and still(app) and all(
+        w._message_queue.empty() for w in app.screen.walk_children())
+
