@@ -31,7 +31,10 @@ _CSS = ("app.tcss", "tabs/characters.tcss", "tabs/relationships.tcss", "tabs/thr
 
 
 class CompanionApp(CrashSafeApp):
-    """The spoiler-safe companion. ``CompanionApp(pack=…, position=…)`` runs anywhere."""
+    """The spoiler-safe companion. ``CompanionApp(pack=…, position=…)`` runs anywhere;
+    ``CompanionApp()`` opens as ``companion`` without flags does (the shipped pack, the saved
+    position or 1:start: :func:`runaway_companion.session.start`), so
+    ``textual run --dev runaway_companion.tui.app:CompanionApp`` works."""
 
     # absolute (next to this module), so subclasses defined elsewhere still find them
     CSS_PATH: ClassVar = [_HERE / name for name in _CSS]
@@ -48,13 +51,24 @@ class CompanionApp(CrashSafeApp):
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit (your progress is saved)"),
     ]
 
-    def __init__(self, pack: Pack, position: Position, first_run: bool = False, *,
+    def __init__(self, pack: Pack | None = None, position: Position | None = None,
+                 first_run: bool | None = None, *,
                  save: bool = True, screenshot_dir: str | os.PathLike | None = None,
                  cursor_blink: bool | None = None, freeze_gc: bool = False,
                  notices: Iterable[str] = (), ask_to: Position | None = None,
                  clock_note: str | None = None, profile: str | None = None,
                  together: "Together | None" = None, **kwargs):
         super().__init__(**kwargs)
+        if pack is None or position is None:  # where `companion` (no flags) would open
+            from runaway_companion.session import start
+
+            opening = start(pack)
+            pack = opening.pack
+            if position is None:
+                position = opening.position
+                first_run = opening.first_run if first_run is None else first_run
+                notices = (*opening.notices, *notices)
+        first_run = bool(first_run)
         # ask_to: a position asked for at launch more than one checkpoint past ``position``
         # (the saved one). The app opens at ``position`` and asks before showing any of it.
         if ask_to is not None:
