@@ -100,9 +100,12 @@ async def test_help_screen_lists_the_keys(mini_pack, run_app):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         glass = screen_text(app)
-        for text in ("set your progress", "one checkpoint forward / back", "ctrl+p", "ctrl+s",
-                     "filter the list", "sources"):
+        for text in ("Set your progress", "One checkpoint forward", "One checkpoint back",
+                     "Filter the character list", "sources"):
             assert text in glass
+        body = widget_text(app, app.screen)  # (the help scrolls: the rest is further down)
+        for text in ("^p", "^s", "Save an SVG screenshot"):
+            assert text in body
         for canary in CANARIES:
             assert canary not in glass
         await pilot.press("escape")
