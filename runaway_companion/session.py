@@ -7,7 +7,7 @@ tested without a pilot (tests/test_session.py).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Iterable, NamedTuple
 
 from runaway_companion.model import Pack
 from runaway_companion.progress import Position
@@ -53,6 +53,20 @@ def start(pack: Pack | None = None, override: Position | None = None,
             position = override
             notices.append(state.save_progress(pack.id, position))
     return Start(pack, position, first_run, tuple(n for n in notices if n), ask_to)
+
+
+def fill_in(pack: Pack | None, position: Position | None, first_run: bool | None = None,
+            notices: Iterable[str] = ()) -> tuple[Pack, Position, bool, tuple[str, ...]]:
+    """An app's (pack, position, first_run, notices), what was not given filled in by
+    :func:`start` (``CompanionApp()`` opens where ``companion`` without flags does)."""
+    if pack is None or position is None:
+        opening = start(pack)
+        pack = opening.pack
+        if position is None:
+            position = opening.position
+            first_run = opening.first_run if first_run is None else first_run
+            notices = (*opening.notices, *notices)
+    return pack, position, bool(first_run), tuple(notices)
 
 
 class Move(NamedTuple):

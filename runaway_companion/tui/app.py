@@ -15,7 +15,7 @@ from textual.reactive import Reactive, var
 
 from runaway_companion.model import Pack
 from runaway_companion.progress import Position
-from runaway_companion.session import Move, Session
+from runaway_companion.session import Move, Session, fill_in
 from runaway_companion.tui.household import saver_for, subtitle, where
 from runaway_companion.tui.main import MainScreen
 from runaway_companion.tui.palette import CommandsProvider, SearchProvider
@@ -31,10 +31,7 @@ _CSS = ("app.tcss", "tabs/characters.tcss", "tabs/relationships.tcss", "tabs/thr
 
 
 class CompanionApp(CrashSafeApp):
-    """The spoiler-safe companion. ``CompanionApp(pack=…, position=…)`` runs anywhere;
-    ``CompanionApp()`` opens as ``companion`` without flags does (the shipped pack, the saved
-    position or 1:start: :func:`runaway_companion.session.start`), so
-    ``textual run --dev runaway_companion.tui.app:CompanionApp`` works."""
+    """The spoiler-safe companion: ``CompanionApp(pack=…, position=…)`` or ``CompanionApp()``."""
 
     # absolute (next to this module), so subclasses defined elsewhere still find them
     CSS_PATH: ClassVar = [_HERE / name for name in _CSS]
@@ -52,25 +49,14 @@ class CompanionApp(CrashSafeApp):
     ]
 
     def __init__(self, pack: Pack | None = None, position: Position | None = None,
-                 first_run: bool | None = None, *,
-                 save: bool = True, screenshot_dir: str | os.PathLike | None = None,
-                 cursor_blink: bool | None = None, freeze_gc: bool = False,
+                 first_run: bool | None = None, *, save: bool = True, freeze_gc: bool = False,
+                 screenshot_dir: str | os.PathLike | None = None, cursor_blink: bool | None = None,
                  notices: Iterable[str] = (), ask_to: Position | None = None,
                  clock_note: str | None = None, profile: str | None = None,
                  together: "Together | None" = None, **kwargs):
         super().__init__(**kwargs)
-        if pack is None or position is None:  # where `companion` (no flags) would open
-            from runaway_companion.session import start
-
-            opening = start(pack)
-            pack = opening.pack
-            if position is None:
-                position = opening.position
-                first_run = opening.first_run if first_run is None else first_run
-                notices = (*opening.notices, *notices)
-        first_run = bool(first_run)
-        # ask_to: a position asked for at launch more than one checkpoint past ``position``
-        # (the saved one). The app opens at ``position`` and asks before showing any of it.
+        pack, position, first_run, notices = fill_in(pack, position, first_run, notices)
+        # ask_to: asked for at launch, >1 checkpoint past ``position`` (saved): opens, then asks
         if ask_to is not None:
             ask_to.check_within(pack.episode_count)
         self.session = Session(pack, position)
