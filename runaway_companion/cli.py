@@ -750,7 +750,7 @@ def cmd_serve(args) -> int:
 
 
 def launch(args) -> int:
-    from runaway_companion import config, state
+    from runaway_companion import config, session
 
     pack = _load(args)
     # a theme saved with the progress by older versions moves to the settings file, once
@@ -760,20 +760,9 @@ def launch(args) -> int:
     if household is not None and getattr(args, "episode", None) is not None:
         raise UsageError("give either --together or --episode: together, the companion shows "
                          "what everyone has reached")
-    override = _override(args, pack)
-    loaded = state.load_progress(pack.id, pack.episode_count)
-    notices = [loaded.warning]  # said on stderr now, and in the app as a toast
-    position, first_run = loaded.position, override is None and not loaded.saved
-    ask_to = None  # a launch far past the saved progress opens at it and asks first
-    if household is not None:
-        position, first_run, notices = household.position, False, []
-    elif override is not None:
-        if override.key > loaded.position.key + 1:
-            ask_to = override
-        else:
-            position = override
-            notices.append(state.save_progress(pack.id, position))
-    for notice in notices:
+    # where it opens: the same headless code path as CompanionApp() with no arguments
+    opening = session.start(pack, _override(args, pack), household)
+    for notice in opening.notices:  # said on stderr now, and in the app as a toast
         _warn(notice)
     if sys.__stderr__ is None and not _web_driver():  # Textual draws on it: `2>&-` would hang
         raise UsageError("the companion draws on standard error, which is closed")
@@ -788,8 +777,8 @@ def launch(args) -> int:
     import gc
 
     gc.freeze()
-    app = CompanionApp(pack=pack, position=position, first_run=first_run, freeze_gc=True,
-                       ask_to=ask_to, notices=[n for n in notices if n],
+    app = CompanionApp(pack=pack, position=opening.position, first_run=opening.first_run,
+                       freeze_gc=True, ask_to=opening.ask_to, notices=opening.notices,
                        clock_note=getattr(args, "clock_note", None),  # (said on stderr too)
                        together=household, config=settings)
     app.run()

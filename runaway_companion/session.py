@@ -7,13 +7,66 @@ tested without a pilot (tests/test_session.py).
 """
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Iterable, NamedTuple
 
 from runaway_companion.model import Pack
 from runaway_companion.progress import Position
 from runaway_companion.view import Change, Event, View, changes, events
 
+if TYPE_CHECKING:  # pragma: no cover
+    from runaway_companion.together import Together
+
 START = Position(1, "start")
+
+
+class Start(NamedTuple):
+    """Where a launch opens (:func:`start`): what ``companion`` and ``CompanionApp()`` use."""
+
+    pack: Pack
+    position: Position  # the saved position (1:start when nothing is saved)
+    first_run: bool  # nothing saved and nothing asked for: the picker opens first
+    notices: tuple[str, ...] = ()  # warnings (a damaged progress file, a save that failed)
+    ask_to: Position | None = None  # asked for, more than one checkpoint past the saved one
+
+
+def start(pack: Pack | None = None, override: Position | None = None,
+          household: "Together | None" = None) -> Start:
+    """Where the companion opens: ``pack`` (default: the shipped one) at the saved position of
+    the profile in use, or at ``override`` (``--episode/--at``; saved, unless it is more than
+    one checkpoint past the saved position: then the app opens at the saved one and asks), or
+    at the household's place (``--together``). Raises PackError for a pack that won't load."""
+    from runaway_companion import state
+
+    if pack is None:
+        from runaway_companion.pack import load_pack
+
+        pack = load_pack()
+    loaded = state.load_progress(pack.id, pack.episode_count)
+    if household is not None:
+        return Start(pack, household.position, False)
+    notices = [loaded.warning]
+    position, first_run, ask_to = loaded.position, override is None and not loaded.saved, None
+    if override is not None:
+        if override.key > loaded.position.key + 1:
+            ask_to = override
+        else:
+            position = override
+            notices.append(state.save_progress(pack.id, position))
+    return Start(pack, position, first_run, tuple(n for n in notices if n), ask_to)
+
+
+def fill_in(pack: Pack | None, position: Position | None, first_run: bool | None = None,
+            notices: Iterable[str] = ()) -> tuple[Pack, Position, bool, tuple[str, ...]]:
+    """An app's (pack, position, first_run, notices), what was not given filled in by
+    :func:`start` (``CompanionApp()`` opens where ``companion`` without flags does)."""
+    if pack is None or position is None:
+        opening = start(pack)
+        pack = opening.pack
+        if position is None:
+            position = opening.position
+            first_run = opening.first_run if first_run is None else first_run
+            notices = (*opening.notices, *notices)
+    return pack, position, bool(first_run), tuple(notices)
 
 
 class Move(NamedTuple):

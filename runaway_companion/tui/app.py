@@ -15,7 +15,7 @@ from textual.reactive import Reactive, var
 
 from runaway_companion.model import Pack
 from runaway_companion.progress import Position
-from runaway_companion.session import Move, Session
+from runaway_companion.session import Move, Session, fill_in
 from runaway_companion.tui.web import WebAwareApp
 from runaway_companion.tui.household import saver_for, subtitle, where
 from runaway_companion.tui.main import MainScreen
@@ -33,7 +33,7 @@ _CSS = ("app.tcss", "tabs/characters.tcss", "tabs/relationships.tcss", "tabs/thr
 
 
 class CompanionApp(WebAwareApp, CrashSafeApp):
-    """The spoiler-safe companion. ``CompanionApp(pack=…, position=…)`` runs anywhere."""
+    """The spoiler-safe companion: ``CompanionApp(pack=…, position=…)`` or ``CompanionApp()``."""
 
     # absolute (next to this module), so subclasses defined elsewhere still find them
     CSS_PATH: ClassVar = [_HERE / name for name in _CSS]
@@ -50,15 +50,16 @@ class CompanionApp(WebAwareApp, CrashSafeApp):
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit (your progress is saved)"),
     ]
 
-    def __init__(self, pack: Pack, position: Position, first_run: bool = False, *,
-                 save: bool = True, screenshot_dir: str | os.PathLike | None = None,
-                 cursor_blink: bool | None = None, freeze_gc: bool = False,
+    def __init__(self, pack: Pack | None = None, position: Position | None = None,
+                 first_run: bool | None = None, *, save: bool = True, freeze_gc: bool = False,
+                 screenshot_dir: str | os.PathLike | None = None, cursor_blink: bool | None = None,
                  notices: Iterable[str] = (), ask_to: Position | None = None,
                  clock_note: str | None = None, profile: str | None = None,
                  together: "Together | None" = None, config: "Config | None" = None,
                  **kwargs):
         super().__init__(**kwargs)
-        # ask_to: a launch position > 1 checkpoint past the saved one: asked before it shows
+        pack, position, first_run, notices = fill_in(pack, position, first_run, notices)
+        # ask_to: asked for at launch, >1 checkpoint past ``position`` (saved): opens, then asks
         if ask_to is not None:
             ask_to.check_within(pack.episode_count)
         self.session = Session(pack, position)

@@ -64,7 +64,7 @@ class MainScreen(Screen[None]):
                 tooltip="Show the sources behind the card's lines"),
         Binding("m", "map", "Map", id="map",
                 tooltip="Switch between the person map and the cast map"),
-        Binding("?", "help", "Help", id="help", tooltip="Keys and help"),
+        Binding("?,f1", "help", "Help", id="help", tooltip="Keys and help"),
     ]
 
     # ``var``: reactives that repaint nothing themselves — the panes they are bound to redraw

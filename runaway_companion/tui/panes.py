@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
 from textual.message import Message
 from textual.reactive import var
 from textual.widgets import OptionList, Static
@@ -137,8 +138,23 @@ class ViewPane(Container):
             return None
 
 
+# the border titles of each tab's two panels, by the pane's ``prefix``: names of the panels,
+# the same at every position (never a count or a name from the show)
+PANEL_TITLES: dict[str, tuple[str, str]] = {
+    "char": ("Characters", "Card"),
+    "rel": ("People", "Connections"),
+    "thr": ("Threads", "Timeline and beats"),
+    "ep": ("Episodes", "Recap"),
+}
+
+
+SHORT_PANE = 6  # rows: below this the panels have no border (nor title)
+
+
 class ListDetailPane(ViewPane):
     """A count line and a list on the left, a scrolling detail on the right, one selection.
+    Each panel has a border title (:data:`PANEL_TITLES`, or ``side_title``/``detail_title``),
+    and the panel that has the focus shows it (``:focus-within`` in app.tcss).
 
     Subclasses say what the list holds (:meth:`options`, with a ``signature`` of what they say)
     and draw the detail (:meth:`draw_detail`); the list's cursor asks for a new selection with
@@ -151,15 +167,30 @@ class ListDetailPane(ViewPane):
     list_id: ClassVar[str] = ""
     body_id: ClassVar[str] = ""
     adopt_default: ClassVar[bool] = True  # the item shown for want of a selection becomes it
+    side_title: ClassVar[str] = ""  # default: PANEL_TITLES[prefix]
+    detail_title: ClassVar[str] = ""
+
+    @property
+    def titles(self) -> tuple[str, str]:
+        """(the list panel's border title, the detail panel's)."""
+        side, detail = PANEL_TITLES.get(self.prefix, ("", ""))
+        return self.side_title or side, self.detail_title or detail
 
     def compose(self):
+        side_title, detail_title = self.titles
         with Horizontal():
-            with Vertical(id=f"{self.prefix}-side", classes="side"):
+            with Vertical(id=f"{self.prefix}-side", classes="side") as side:
+                side.border_title = side_title
                 yield from self.compose_side()
                 yield Static("", id=f"{self.prefix}-count", classes="count")
                 yield PickList(self.kind, id=self.list_id)
-            with VerticalScroll(id=self.body_id, classes="detail"):
+            with VerticalScroll(id=self.body_id, classes="detail") as detail:
+                detail.border_title = detail_title
                 yield from self.compose_detail()
+
+    def on_resize(self, event: Resize) -> None:
+        # too short for a border round each panel (it would leave the list no row at all)
+        self.set_class(event.size.height < SHORT_PANE, "-short")
 
     def compose_side(self):
         return ()

@@ -99,10 +99,13 @@ async def test_help_screen_lists_the_keys(mini_pack, run_app):
     async with run_app(mini_pack, "2:mid", size=(100, 36)) as (app, pilot):
         await pilot.press("?")
         await on_screen(pilot, app, HelpScreen)
-        glass = await shows(pilot, app, "set your progress")
-        for text in ("set your progress", "one checkpoint forward / back", "ctrl+p", "ctrl+s",
-                     "filter the list", "sources"):
+        glass = await shows(pilot, app, "Set your progress")
+        for text in ("Set your progress", "One checkpoint forward", "One checkpoint back",
+                     "Filter the character list", "sources"):
             assert text in glass
+        body = widget_text(app, app.screen)  # (the help scrolls: the rest is further down)
+        for text in ("^p", "^s", "Save an SVG screenshot"):
+            assert text in body
         for canary in CANARIES:
             assert canary not in glass
         await pilot.press("escape")
