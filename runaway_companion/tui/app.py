@@ -35,8 +35,7 @@ _CSS = ("app.tcss", "tabs/characters.tcss", "tabs/relationships.tcss", "tabs/thr
 class CompanionApp(WebAwareApp, CrashSafeApp):
     """The spoiler-safe companion: ``CompanionApp(pack=…, position=…)`` or ``CompanionApp()``."""
 
-    # absolute (next to this module), so subclasses defined elsewhere still find them
-    CSS_PATH: ClassVar = [_HERE / name for name in _CSS]
+    CSS_PATH: ClassVar = [_HERE / name for name in _CSS]  # absolute: subclasses find them
     COMMANDS: ClassVar = {CommandsProvider, SearchProvider}
     # As App's, minus the repaint: App.title/sub_title repaint the *whole screen* when set, on
     # every position change; the Header watches them and redraws its own line anyway (row 3).
