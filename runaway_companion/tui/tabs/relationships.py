@@ -1,25 +1,31 @@
 """The Relationships tab: a person's relationships now (label + history) and maps.
 
-Two pictures, both drawn with box characters from the View alone:
+Two pictures of people and the links between them, drawn from the View alone (only the people
+and links it gives at this position — no counts, no groups it does not give):
 
-* the **person map** (default): the selected person in the middle, a line to a box for each
-  group their relationships reach, with the people in it;
-* the **cast map** (``m``): every group known now as a box of its members, and the links
-  between groups.
+* the **person map** (default): the selected person, a line to each person they are linked
+  to now labelled from the selected person's side (``label_for``), and — dim, after each name —
+  the links between those people; where there is no room for a drawing, a list of the links;
+* the **cast map** (``m``): everyone known now, under the one group the Characters list puts
+  them in, each with their links; the selected person's links are drawn together, in bold, and
+  read from their side.
+
+Every name opens that person's card (a click, or Enter under the name cursor: tui/names.py).
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
-from rich.table import Table
+from rich.style import Style
 from rich.text import Text
-from textual.widgets import Static
+from textual import on
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from runaway_companion.tui.names import NamesStatic, OpensNames, name_style
 from runaway_companion.tui.panes import ListDetailPane
-from runaway_companion.tui.text import truncate, uncertain, when
-from runaway_companion.tui.widgets import RichStatic
+from runaway_companion.tui.text import Rows, truncate, uncertain, when
 from runaway_companion.view import label_for
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,13 +38,14 @@ class Canvas:
     def __init__(self, width: int):
         self.width = max(1, width)
         self.chars: list[list[str]] = []
-        self.styles: list[list[str]] = []
+        self.styles: list[list[str | Style]] = []
 
     @property
     def height(self) -> int:
         return len(self.chars)
 
-    def put(self, x: int, y: int, text: str, style: str = "") -> None:
+    def put(self, x: int, y: int, text: str, style: str | Style = "") -> int:
+        """Write ``text`` at (x, y), cropped at the width; returns the column after it."""
         while len(self.chars) <= y:
             self.chars.append([" "] * self.width)
             self.styles.append([""] * self.width)
@@ -46,31 +53,7 @@ class Canvas:
             if 0 <= x + i < self.width:
                 self.chars[y][x + i] = ch
                 self.styles[y][x + i] = style
-
-    def box(self, x: int, y: int, inner: int, title: str, lines: list[Text | str],
-            height: int | None = None, top_mark: int | None = None) -> int:
-        """Draw a box of ``inner`` content width; returns its height."""
-        w = inner + 4
-        rows = max(len(lines), (height or 0) - 3)
-        self.put(x, y, "┌" + "─" * (w - 2) + "┐", "dim")
-        if top_mark is not None:
-            self.put(x + top_mark, y, "┴", "dim")
-        self.put(x, y + 1, "│", "dim")
-        self.put(x + 2, y + 1, truncate(title, inner), "bold")
-        self.put(x + w - 1, y + 1, "│", "dim")
-        for i in range(rows):
-            yy = y + 2 + i
-            self.put(x, yy, "│", "dim")
-            if i < len(lines):
-                line = lines[i]
-                if isinstance(line, Text):
-                    plain = truncate(line.plain, inner)
-                    self.put(x + 2, yy, plain, str(line.style or ""))
-                else:
-                    self.put(x + 2, yy, truncate(line, inner))
-            self.put(x + w - 1, yy, "│", "dim")
-        self.put(x, y + 2 + rows, "└" + "─" * (w - 2) + "┘", "dim")
-        return rows + 3
+        return x + len(text)
 
     def to_text(self) -> Text:
         out = Text(no_wrap=True, overflow="crop")
@@ -89,143 +72,191 @@ class Canvas:
         return out
 
 
-def _flow(widths: list[int], x0: int, width: int, gap: int = 1) -> list[list[tuple[int, int]]]:
-    """Lay boxes of ``widths`` left to right in rows; returns rows of (index, x)."""
-    rows: list[list[tuple[int, int]]] = []
-    current: list[tuple[int, int]] = []
-    x = x0
-    for i, w in enumerate(widths):
-        if current and x + w > width:
-            rows.append(current)
-            current, x = [], x0
-        current.append((i, x))
-        x += w + gap
-    if current:
-        rows.append(current)
-    return rows
+
+LINK = "bold"  # the selected person's links: drawn bold
+OTHER_LINK = "dim"  # a link between two other people
+MIN_LABEL = 8  # under this much room for a label, the person map is a list of links instead
 
 
-def person_map(view: "View", cv: "CharacterView", width: int) -> Text:
-    """The selected person, a trunk, and a box per group of the people they are linked to."""
-    canvas = Canvas(width)
-    name = truncate(cv.name, max(1, width - 4))
-    canvas.put(0, 0, "╔" + "═" * (len(name) + 2) + "╗", "bold")
-    canvas.put(0, 1, "║ " + name + " ║", "bold")
-    canvas.put(0, 2, "╚" + "═" * (len(name) + 2) + "╝", "bold")
+def _name(canvas: Canvas, x: int, y: int, cv: "CharacterView", room: int,
+          cursor: str | None, base: str = "bold") -> int:
+    return canvas.put(x, y, truncate(cv.name, room), name_style(cv.id, base, cv.id == cursor))
+
+
+def links_among(view: "View", cv: "CharacterView") -> tuple:
+    """The links now between the people ``cv`` is linked to (not with ``cv``)."""
+    ids = {r.other(cv.id).id for r in view.relationships_of(cv.id)}
+    ids.discard(cv.id)
+    return tuple(r for r in view.relationships
+                 if r.a.id in ids and r.b.id in ids and r.a.id != r.b.id)
+
+
+def person_map(view: "View", cv: "CharacterView", width: int,
+               cursor: str | None = None) -> tuple[Text, tuple[str, ...]]:
+    """``cv`` and a line to each person they are linked to now, labelled from ``cv``'s side;
+    after each of those people (dim), who else in the picture they are linked to. Returns the
+    drawing and the ids of the names in it, in reading order."""
     rels = view.relationships_of(cv.id)
+    others = [r.other(cv.id) for r in rels]
+    labels = [r.label_for(cv.id) + uncertain(r.stage) for r in rels]
+    names: list[str] = [cv.id, *(o.id for o in others)]
+    name_w = min(max((len(o.name) for o in others), default=0), max(8, width // 3))
+    label_w = min(max((len(lb) for lb in labels), default=0), width - 5 - 4 - name_w)
+    if rels and label_w < MIN_LABEL:
+        return _link_list(cv, rels, others, labels, cursor), tuple(names)
+    canvas = Canvas(width)
+    title = truncate(cv.name, max(1, width - 4))
+    canvas.put(0, 0, "╔" + "═" * (len(title) + 2) + "╗", "bold")
+    canvas.put(0, 1, "║ ", "bold")
+    x = _name(canvas, 2, 1, cv, len(title), cursor)
+    canvas.put(x, 1, " ║", "bold")
+    canvas.put(0, 2, "╚" + "═" * (len(title) + 2) + "╝", "bold")
     if not rels:
-        return canvas.to_text()
-    trunk = 2
-    canvas.put(trunk, 2, "╤", "bold")
-    groups: dict[str, list[str]] = {}
-    for rel in rels:
-        other = rel.other(cv.id)
-        groups.setdefault(other.group, []).append(other.name)
-    cap = max(6, min(26, width - 8))
-    boxes = [(g, members, min(cap, max(len(g), *(len(m) for m in members))))
-             for g, members in groups.items()]
-    rows = _flow([b[2] + 4 for b in boxes], trunk + 2, width)
-    y = 3
-    for r, row in enumerate(rows):
-        last = r == len(rows) - 1
-        centers = [x + (boxes[i][2] + 4) // 2 for i, x in row]
-        canvas.put(trunk, y, "└" if last else "├", "bold")
-        canvas.put(trunk + 1, y, "─" * max(0, centers[-1] - trunk - 1), "bold")
-        for cx in centers[:-1]:
-            canvas.put(cx, y, "┬", "bold")
-        canvas.put(centers[-1], y, "┐", "bold")
-        height = max(len(boxes[i][1]) for i, _ in row) + 3
-        for (i, x), cx in zip(row, centers):
-            g, members, inner = boxes[i]
-            canvas.box(x, y + 1, inner, g, members, height, top_mark=cx - x)
-        if not last:
-            for yy in range(y + 1, y + 1 + height):
-                canvas.put(trunk, yy, "│", "bold")
-        y += height + 1
-    return canvas.to_text()
+        canvas.put(0, 4, f"No links known yet for {cv.name}.", "dim")
+        return canvas.to_text(), tuple(names)
+    canvas.put(2, 2, "╤", "bold")
+    among: dict[str, list["CharacterView"]] = {o.id: [] for o in others}
+    for r in links_among(view, cv):  # links between the people in the picture
+        among[r.a.id].append(r.b)
+        among[r.b.id].append(r.a)
+    for i, (other, label) in enumerate(zip(others, labels)):
+        y = 3 + i
+        last = i == len(rels) - 1
+        canvas.put(2, y, ("└─ " if last else "├─ "), LINK)
+        label = truncate(label, label_w)
+        x = canvas.put(5, y, label)
+        canvas.put(x, y, " " + "─" * (label_w - len(label) + 2) + " ", LINK)
+        x = _name(canvas, 5 + label_w + 4, y, other, name_w, cursor)
+        x = 5 + label_w + 4 + name_w + 2
+        linked = among[other.id]
+        if linked and width - x >= 12:
+            x = canvas.put(x, y, "↔ ", OTHER_LINK)
+            for j, peer in enumerate(linked):
+                more = j < len(linked) - 1
+                room = width - x - (3 if more else 0)  # (", …" when the next has no room)
+                if room < min(len(peer.name), 8):
+                    canvas.put(x, y, "…", OTHER_LINK)
+                    break
+                x = _name(canvas, x, y, peer, room, cursor, base="dim")
+                names.append(peer.id)
+                if more:
+                    x = canvas.put(x, y, ", ", OTHER_LINK)
+    return canvas.to_text(), tuple(names)
 
 
-def cast_map(view: "View", width: int) -> Text:
-    """Every group known now as a box of its members; then the links between groups."""
+def _link_list(cv: "CharacterView", rels, others, labels, cursor: str | None) -> Text:
+    """The person map where there is no room to draw it: one line per link (it wraps)."""
+    out = Text()
+    out.append(cv.name, name_style(cv.id, "bold underline", cv.id == cursor))
+    for other, label in zip(others, labels):
+        out.append("\n• ", LINK)
+        out.append(other.name, name_style(other.id, cursor=other.id == cursor))
+        out.append(f" — {label}")
+    return out
+
+
+def cast_map(view: "View", width: int, selected: str | None = None,
+             cursor: str | None = None) -> tuple[Text, tuple[str, ...]]:
+    """Everyone known now under their group (the Characters list's one group each), each
+    followed by their links: every link once, each line read from the person above it — the
+    other person and what they are to them. All of ``selected``'s links are drawn under them,
+    in bold. Returns the drawing and the ids of the names in it, in reading order."""
     if not view.characters:
-        return Text("Nobody yet.", style="dim")
+        return Text("Nobody yet.", style="dim"), ()
     canvas = Canvas(width)
     groups: dict[str, list["CharacterView"]] = {}
     for c in view.characters:
-        for g in c.groups or ("Others",):
-            groups.setdefault(g, []).append(c)
-    links = {c.id: len(view.relationships_of(c.id)) for c in view.characters}
-    cap = max(6, min(24, width - 4))
-    boxes = []
-    for g, members in groups.items():
-        lines = [f"{m.name} ·{links[m.id]}" if links[m.id] else m.name for m in members]
-        boxes.append((g, lines, min(cap, max(len(g), *(len(s) for s in lines)))))
+        groups.setdefault(c.group, []).append(c)
+    drawn: set[str] = set()
+    names: list[str] = []
     y = 0
-    for row in _flow([b[2] + 4 for b in boxes], 0, width):
-        height = max(len(boxes[i][1]) for i, _ in row) + 3
-        for i, x in row:
-            g, lines, inner = boxes[i]
-            canvas.box(x, y, inner, g, lines, height)
-        y += height
-    pairs: dict[tuple[str, str], int] = {}
-    for rel in view.relationships:
-        ga, gb = rel.a.group, rel.b.group
-        if ga != gb:
-            key = (ga, gb) if ga <= gb else (gb, ga)
-            pairs[key] = pairs.get(key, 0) + 1
-    y += 1
-    canvas.put(0, y, "Links between groups", "bold")
-    y += 1
-    if not pairs:
-        canvas.put(0, y, "None yet.", "dim")
-    left_w = min(max((len(a) for a, _ in pairs), default=0), max(6, (width - 10) // 2))
-    for (ga, gb), n in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0])):
-        bar = "━" * min(6, n) + f" {n} " + "━" * min(6, n)
-        canvas.put(0, y, truncate(ga, left_w).rjust(left_w))
-        canvas.put(left_w + 1, y, "┣" + bar + "┫", "bold")
-        canvas.put(left_w + len(bar) + 4, y, gb)
+    for g, members in groups.items():
+        if y:
+            y += 1
+        canvas.put(0, y, truncate(g, width), "bold underline")
         y += 1
-    canvas.put(0, y + 1, "·N = how many relationships that person has now", "dim")
-    return canvas.to_text()
+        for c in members:
+            mine = c.id == selected
+            names.append(c.id)
+            x = _name(canvas, 2, y, c, width - 2, cursor,
+                      base="bold reverse" if mine and cursor is None else "bold")
+            rels = view.relationships_of(c.id)
+            rows = [r for r in rels if r.id not in drawn
+                    and (mine or selected not in (r.a.id, r.b.id))]
+            if not rels:
+                canvas.put(x, y, "  no links known yet", "dim")
+            elif not rows:
+                canvas.put(x, y, "  (links drawn above or below)", "dim")
+            y += 1
+            for i, r in enumerate(rows):
+                drawn.add(r.id)
+                other = r.other(c.id)
+                names.append(other.id)
+                edge = LINK if mine else OTHER_LINK
+                x = canvas.put(4, y, "└─ " if i == len(rows) - 1 else "├─ ", edge)
+                x = _name(canvas, x, y, other, max(4, width - x), cursor,
+                          base="bold" if mine else "")
+                x = canvas.put(x, y, " — ", edge)
+                canvas.put(x, y, truncate(r.label_for(c.id) + uncertain(r.stage), width - x),
+                           "" if mine else "")
+                y += 1
+    y += 1
+    canvas.put(0, y, truncate("Each line under a person: who they are linked to, and what that "
+                              "person is to them.", width), "dim")
+    return canvas.to_text(), tuple(names)
 
 
-def details(view: "View", cv: "CharacterView") -> RenderableType:
-    """Each of ``cv``'s relationships now: the other person, the label now, and its history."""
+def details(view: "View", cv: "CharacterView", cursor: str | None = None) -> RenderableType:
+    """Each of ``cv``'s relationships now: the other person, the label now (from ``cv``'s side)
+    and its history — its earlier labels and events in one timeline, in the order they
+    happened, the dates in one column for every relationship."""
     rels = view.relationships_of(cv.id)
-    parts: list[RenderableType] = []
     if not rels:
-        parts.append(Text(f"No relationships known yet for {cv.name}.", style="dim"))
-        return Group(*parts)
+        return Text(f"No relationships known yet for {cv.name}.", style="dim")
+    blocks = []
     for rel in rels:
-        other = rel.other(cv.id)
-        parts.append(Text.assemble((other.name, "bold"), " — ",
-                                   rel.label_for(cv.id) + uncertain(rel.stages[-1])))
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True, style="dim")
-        grid.add_column(ratio=1)
-        earlier = [s for s in rel.stages[:-1] if label_for(s, cv.id) != rel.label_for(cv.id)]
+        now = rel.label_for(cv.id)
+        events: list[tuple[int, int, str, Text]] = []
+        earlier = [s for s in rel.stages[:-1] if label_for(s, cv.id) != now]
         for stage in earlier:
-            grid.add_row(f"  {when(stage.at)}", Text(f"was: {label_for(stage, cv.id)}", style="italic"))
+            events.append((stage.at_key, 0, when(stage.at),
+                           Text(f"was: {label_for(stage, cv.id)}{uncertain(stage)}",
+                                style="italic")))
+        if earlier:
+            last = rel.stages[-1]
+            events.append((last.at_key, 0, when(last.at),
+                           Text(f"now: {now}{uncertain(last)}", style="italic")))
         for h in rel.history:
-            grid.add_row(f"  {when(h.at)}", Text(h.text + uncertain(h)))
-        if earlier or rel.history:
-            parts.append(grid)
+            events.append((h.at_key, 1, when(h.at), Text(h.text + uncertain(h))))
+        events.sort(key=lambda e: (e[0], e[1]))  # stable: pack order among equals
+        blocks.append((rel, now, events))
+    date_w = max((len(e[2]) for _r, _n, evs in blocks for e in evs), default=0) + 2
+    parts: list[RenderableType] = []
+    for rel, now, events in blocks:
+        other = rel.other(cv.id)
+        parts.append(Text.assemble((other.name, name_style(other.id, cursor=other.id == cursor)),
+                                   " — ", now + uncertain(rel.stage)))
+        if events:
+            rows = Rows(label_style="dim")
+            for _key, _kind, date, text in events:
+                rows.add_row(("  " + date).ljust(date_w), text)
+            parts.append(rows)
         parts.append(Text(""))
     return Group(*parts)
 
 
-class RelationshipsPane(ListDetailPane):
+class RelationshipsPane(OpensNames, ListDetailPane):
     """People on the left; their map and relationships (or the cast map) on the right."""
 
     kind, prefix, list_id, body_id = "character", "rel", "rel-people", "rel-body"
     main_id = "rel-people"
     cast = False
-    _drawn: tuple | None = None  # what the person map and details show now
+    _drawn: tuple | None = None  # what the title, the map and the details show now
 
     def compose_detail(self):
         yield Static("", id="rel-title")
-        yield Static("", id="rel-map")
-        yield RichStatic("", id="rel-detail")
+        yield NamesStatic("", id="rel-map")
+        yield NamesStatic("", id="rel-detail")
 
     def _map_width(self) -> int:
         width = self.part("rel-body").size.width
@@ -251,38 +282,48 @@ class RelationshipsPane(ListDetailPane):
 
     def draw_detail(self, view: "View", ident: str | None) -> None:
         title = self.part("rel-title", Static)
-        picture = self.part("rel-map", Static)
-        detail = self.part("rel-detail", Static)
+        picture = self.part("rel-map", NamesStatic)
+        detail = self.part("rel-detail", NamesStatic)
         width = self._map_width()
-        if self.cast:
-            self._drawn = None
-            title.update(Text("Cast map — who is connected to whom, as of now  (m: back)",
-                              style="bold"))
-            picture.update(cast_map(view, width))
-            detail.update("")
-            return
         cv = view.character(ident) if ident else None
         if cv is None and view.characters:
             cv = view.characters[0]
-        if cv is None:
+        if cv is None and not self.cast:
             self._drawn = None
+            self.name_cursor.show(())
             title.update(Text("No one yet — the show hasn't started.", style="dim"))
             picture.update("")
             detail.update("")
             return
-        rels = view.relationships_of(cv.id)
-        # title, map and details depend on this person as seen now, their relationships now
-        # and the width only: when none of that changed (most moves), nothing is redrawn
-        drawn = (id(view.pack), cv, tuple(rels), width)
+        cursor = self.name_cursor.current
+        rels = view.relationships_of(cv.id) if cv is not None else []
+        # title, map and details depend on this person as seen now, their relationships now,
+        # the width, the map shown and the name cursor only: when none of that changed (most
+        # moves), nothing is redrawn
+        drawn = (id(view.pack), view.key if self.cast else links_among(view, cv), cv,
+                 tuple(rels), width, self.cast, cursor)
         if drawn == self._drawn:
             return
         self._drawn = drawn
-        n = len(rels)
-        title.update(Text.assemble((cv.name, "bold"),
-                                   f" · {n} relationship{'s' if n != 1 else ''}",
-                                   ("   (m: cast map)", "dim")))
-        picture.update(person_map(view, cv, width))
-        detail.update(details(view, cv))
+        if self.cast:
+            title.update(Text.assemble(("Cast map — who is connected to whom, as of now", "bold"),
+                                       ("   (m: back)", "dim")))
+            text, names = cast_map(view, width, cv.id if cv is not None else None, cursor)
+            self.name_cursor.show(names)
+            picture.update(text)
+            detail.update("")
+        else:
+            n = len(rels)
+            title.update(Text.assemble((cv.name, "bold"),
+                                       f" · {n} relationship{'s' if n != 1 else ''}",
+                                       ("   (m: cast map)", "dim")))
+            text, names = person_map(view, cv, width, cursor)
+            self.name_cursor.show(names)
+            picture.update(text)
+            detail.update(details(view, cv, cursor))
+        if self.name_cursor.current != cursor:  # the cursor's name is not drawn any more
+            self._drawn = None
+            self.refresh_selection()
 
     def toggle_cast(self) -> bool:
         self.cast = not self.cast
@@ -291,3 +332,11 @@ class RelationshipsPane(ListDetailPane):
 
     def on_resize(self) -> None:
         self.refresh_selection()
+
+    # --- keys -----------------------------------------------------------------------------------
+    @on(OptionList.OptionSelected, "#rel-people")
+    def _chosen(self) -> None:
+        self.part("rel-body").focus()
+
+    def on_key(self, event) -> None:
+        self.name_key(event)
