@@ -101,8 +101,9 @@ def person_map(view: "View", cv: "CharacterView", width: int,
     labels = [r.label_for(cv.id) + uncertain(r.stage) for r in rels]
     names: list[str] = [cv.id, *(o.id for o in others)]
     name_w = min(max((len(o.name) for o in others), default=0), max(8, width // 3))
-    label_w = min(max((len(lb) for lb in labels), default=0), width - 5 - 4 - name_w)
-    if rels and label_w < MIN_LABEL:
+    room = width - 5 - 4 - name_w  # what is left for the labels on the lines
+    label_w = min(max((len(lb) for lb in labels), default=0), room)
+    if rels and room < MIN_LABEL:
         return _link_list(cv, rels, others, labels, cursor), tuple(names)
     canvas = Canvas(width)
     title = truncate(cv.name, max(1, width - 4))
