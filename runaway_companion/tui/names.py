@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from rich.style import Style
 
-from runaway_companion.tui.panes import Selected
+from runaway_companion.tui.panes import ListDetailPane, Selected
 from runaway_companion.tui.widgets import RichStatic
 
 CURSOR = Style(reverse=True)
@@ -70,12 +70,10 @@ class NameCursor:
             self.index = (self.index + delta) % len(self.names)
 
 
-class OpensNames:
-    """For a list-and-detail pane whose detail draws names: while the detail (``body_id``) is
+class NamesPane(ListDetailPane):
+    """A list-and-detail pane whose detail draws names: while the detail (``body_id``) is
     focused, the name cursor shows; ←/→ move it, Enter opens that card. The pane draws with
     ``self.name_cursor.current`` and tells it the names it drew (``name_cursor.show``)."""
-
-    body_id: str
 
     @property
     def name_cursor(self) -> NameCursor:
@@ -85,19 +83,19 @@ class OpensNames:
         return cursor
 
     def _detail_focused(self) -> bool:
-        focused = self.screen.focused  # type: ignore[attr-defined]
+        focused = self.screen.focused
         return focused is not None and focused.id == self.body_id
 
     def on_descendant_focus(self, event) -> None:
         if getattr(event.widget, "id", None) == self.body_id:
             self.name_cursor.start()
-            self.refresh_selection()  # type: ignore[attr-defined]
+            self.refresh_selection()
 
     def on_descendant_blur(self, event) -> None:
         if getattr(event.widget, "id", None) == self.body_id \
                 and self.name_cursor.index is not None:
             self.name_cursor.stop()
-            self.refresh_selection()  # type: ignore[attr-defined]
+            self.refresh_selection()
 
     def name_key(self, event) -> bool:
         """Handle ←/→/Enter on the focused detail; True when the key was taken."""
@@ -109,8 +107,8 @@ class OpensNames:
         if event.key == "enter":
             ident = cursor.current
             if ident is not None:
-                self.post_message(Selected("character", ident, show=True))  # type: ignore[attr-defined]
+                self.post_message(Selected("character", ident, show=True))
             return True
         cursor.move(1 if event.key == "right" else -1)
-        self.refresh_selection()  # type: ignore[attr-defined]
+        self.refresh_selection()
         return True

@@ -10,8 +10,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from runaway_companion.render import CardContent, card_content
-from runaway_companion.tui.names import NamesStatic, OpensNames, name_style
-from runaway_companion.tui.panes import ListDetailPane
+from runaway_companion.tui.names import NamesPane, NamesStatic, name_style
 from runaway_companion.tui.text import NOT_DUE_MARK, Rows, cite, uncertain
 from runaway_companion.view import MARK_LEGEND, hidden_sources_line, source_text
 
@@ -117,7 +116,7 @@ def format_card(content: CardContent, due: tuple[tuple, int] | None,
     return Group(*parts)
 
 
-class CharactersPane(OpensNames, ListDetailPane):
+class CharactersPane(NamesPane):
     """List (with a filter) on the left, the selected character's card on the right."""
 
     kind, prefix, list_id, body_id = "character", "char", "char-list", "char-card"
