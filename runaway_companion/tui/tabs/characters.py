@@ -10,9 +10,8 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from runaway_companion.render import CardContent, card_content
-from runaway_companion.tui.panes import ListDetailPane
+from runaway_companion.tui.names import NamesPane, NamesStatic, name_style
 from runaway_companion.tui.text import NOT_DUE_MARK, Rows, cite, uncertain
-from runaway_companion.tui.widgets import RichStatic
 from runaway_companion.view import MARK_LEGEND, hidden_sources_line, source_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -35,7 +34,12 @@ _LABELS = {"aliases": "Also known as", "actor": "Played by", "role": "Role now",
 def card(view: "View", cv: "CharacterView", sources: bool = False) -> RenderableType:
     """A character's card as known at ``view.position``: every line comes from the View."""
     content = card_content(view, cv)
-    return format_card(content, _due(view, content) if sources else None)
+    return format_card(content, _due(view, content) if sources else None, card_links(view, cv))
+
+
+def card_links(view: "View", cv: "CharacterView") -> tuple[str, ...]:
+    """The ids of the people the card's relationship lines name, in the card's order."""
+    return tuple(r.other(cv.id).id for r in view.relationships_of(cv.id))
 
 
 def _due(view: "View", content: CardContent) -> tuple[tuple, int]:
@@ -43,9 +47,12 @@ def _due(view: "View", content: CardContent) -> tuple[tuple, int]:
     return tuple(shown), hidden
 
 
-def format_card(content: CardContent, due: tuple[tuple, int] | None) -> RenderableType:
+def format_card(content: CardContent, due: tuple[tuple, int] | None,
+                links: tuple[str, ...] = (), cursor: str | None = None) -> RenderableType:
     """The card of ``content`` (render.card_content); ``due``: (sources due, how many not yet)
-    when the sources are shown. Reads nothing else: a cache may key it by its arguments."""
+    when the sources are shown; ``links``: the ids of the people its relationship lines name
+    (:func:`card_links`: each name then opens that card), ``cursor``: the one under the name
+    cursor. Reads nothing else: a cache may key it by its arguments."""
     sources = due is not None
     shown, hidden = due if due is not None else ((), 0)
     numbers = {src.key: n for n, src in enumerate(shown, 1)}  # due key -> its number
@@ -83,8 +90,10 @@ def format_card(content: CardContent, due: tuple[tuple, int] | None) -> Renderab
     if not rels:
         parts.append(Text("None known yet.", style="dim"))
     grid = Rows()
-    for other, label, stage in rels:
-        line = Text.assemble((other, "bold"), " — ", label + uncertain(stage))
+    for i, (other, label, stage) in enumerate(rels):
+        ident = links[i] if i < len(links) else None
+        style = name_style(ident, cursor=ident == cursor) if ident else "bold"
+        line = Text.assemble((other, style), " — ", label + uncertain(stage))
         if sources:
             line.append_text(cite(stage, numbers))
         grid.add_row(" •", line)
@@ -101,10 +110,13 @@ def format_card(content: CardContent, due: tuple[tuple, int] | None) -> Renderab
     else:
         parts.append(Text(""))
         parts.append(Text("s: show the sources behind these lines", style="dim"))
+    if rels:
+        parts.append(Text("A click on a name, or Enter on it (←/→ to pick one), opens that card",
+                          style="dim"))
     return Group(*parts)
 
 
-class CharactersPane(ListDetailPane):
+class CharactersPane(NamesPane):
     """List (with a filter) on the left, the selected character's card on the right."""
 
     kind, prefix, list_id, body_id = "character", "char", "char-list", "char-card"
@@ -115,7 +127,7 @@ class CharactersPane(ListDetailPane):
         yield Input(placeholder="/ to filter by name", id="char-filter")
 
     def compose_detail(self):
-        yield RichStatic("", id="card-body")
+        yield NamesStatic("", id="card-body")
 
     @property
     def query_text(self) -> str:
@@ -157,7 +169,7 @@ class CharactersPane(ListDetailPane):
         return out
 
     def draw_detail(self, view: "View", ident: str | None) -> None:
-        body = self.part("card-body", RichStatic)
+        body = self.part("card-body", NamesStatic)
         cv = view.character(ident) if ident else None
         if not view.characters:
             body.update(Text("No characters yet — the show hasn't started.\n\n"
@@ -169,7 +181,10 @@ class CharactersPane(ListDetailPane):
             body.update(Text("Pick someone on the left.", style="dim"))
         else:
             content = card_content(view, cv)
-            body.show(format_card, content, _due(view, content) if self.sources else None)
+            links = card_links(view, cv)
+            self.name_cursor.show(links)
+            body.show(format_card, content, _due(view, content) if self.sources else None,
+                      links, self.name_cursor.current)
 
     # --- keys -----------------------------------------------------------------------------------
     @on(OptionList.OptionSelected, "#char-list")
@@ -189,6 +204,8 @@ class CharactersPane(ListDetailPane):
         self.part("char-list").focus()
 
     def on_key(self, event) -> None:
+        if self.name_key(event):
+            return
         filt = self.part("char-filter", Input)
         if not filt.has_focus:
             return
