@@ -16,8 +16,8 @@ from textual.reactive import Reactive, var
 from runaway_companion.model import Pack
 from runaway_companion.progress import Position
 from runaway_companion.session import Move, Session, fill_in
+from runaway_companion.tui.household import saver_for, subtitle, title_forms, where
 from runaway_companion.tui.web import WebAwareApp
-from runaway_companion.tui.household import saver_for, subtitle, where
 from runaway_companion.tui.main import MainScreen
 from runaway_companion.tui.palette import CommandsProvider, SearchProvider
 from runaway_companion.tui.widgets import CrashSafeApp, unnotify, write_terminal_title
@@ -42,7 +42,8 @@ class CompanionApp(WebAwareApp, CrashSafeApp):
     title: Reactive[str] = Reactive("", compute=False, repaint=False)
     sub_title: Reactive[str] = Reactive("", compute=False, repaint=False)
     view: var[View] = var(cast(View, None), init=False, always_update=True)
-    NOTIFICATION_TIMEOUT: ClassVar[float] = 6
+    title_forms: var[tuple[tuple[str, str], ...]] = var(())
+    NOTIFICATION_TIMEOUT: ClassVar[float] = 4  # seconds; warnings say how long they stay
     BINDINGS: ClassVar = [
         Binding("ctrl+s", "screenshot", "Screenshot", show=False, id="screenshot",
                 tooltip="Save an SVG screenshot"),
@@ -88,10 +89,9 @@ class CompanionApp(WebAwareApp, CrashSafeApp):
         self.last_screenshot: str | None = None  # the last screenshot's path (served: its name)
         self._toasts: dict[str, object] = {}
         self._move_note: Move | None = None
+        self._told_news = False  # "N new things": once a run, and on jumps (the tab counts)
         self.exit_warning: str | None = None
-        self.terminal_title = ""
-        self.title = self.view.show_title
-        self.sub_title = subtitle(self)
+        self._update_titles()  # (no terminal yet: nothing is written)
 
     @property
     def position(self) -> Position:
@@ -211,7 +211,9 @@ class CompanionApp(WebAwareApp, CrashSafeApp):
             later = ("What you have watched so far is under 5 New." if new else
                      "When you move on, what you've just watched shows up under 5 New.")
             self.say(f"{words} {later}", title=title, replace="position")
-        elif note.new > note.old and new and self.main.front != "new":
+        elif note.new > note.old and new and self.main.front != "new" \
+                and (not self._told_news or note.new != note.old.next()):
+            self._told_news = True
             n = len(new)
             self.say(f"{n} new thing{'s' if n != 1 else ''} since "
                      f"{where(self, since) if since else 'last time'} — press 5 to catch up.",
@@ -254,23 +256,21 @@ class CompanionApp(WebAwareApp, CrashSafeApp):
 
         if replace is not None:
             self.drop_toast(replace)
-        note = Notification(message, title, severity,  # type: ignore[arg-type]
-                            self.NOTIFICATION_TIMEOUT if timeout is None else timeout,
-                            markup=False)
+        timeout = self.NOTIFICATION_TIMEOUT if timeout is None else timeout
+        note = Notification(message, title, severity, timeout, markup=False)  # type: ignore[arg-type]
         if replace is not None:
             self._toasts[replace] = note
         self.post_message(Notify(note))
 
     def drop_toast(self, kind: str) -> None:
         """Take down the toast of ``kind`` (see :meth:`say`) if it is still on screen."""
-        old = self._toasts.pop(kind, None)
-        if old is not None:
+        if (old := self._toasts.pop(kind, None)) is not None:
             unnotify(self, old)
 
     # --- titles and theme -------------------------------------------------------------------
     def _update_titles(self) -> None:
         """Header, window title: the show and your position in words — never an episode title."""
-        self.title = self.view.show_title
+        self.title, self.title_forms = self.view.show_title, title_forms(self)
         self.sub_title = subtitle(self)
         self.terminal_title = f"{self.title} — {self.sub_title}"
         write_terminal_title(self, self.terminal_title)

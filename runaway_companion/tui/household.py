@@ -61,6 +61,27 @@ def subtitle(app: "CompanionApp") -> str:
     return where if app.profile == DEFAULT_PROFILE else f"{app.profile} · {where}"
 
 
+def title_forms(app: "CompanionApp") -> tuple[tuple[str, str], ...]:
+    """Shorter (title, sub-title) pairs for a narrow header, longest first: ``Run Away — Ep 6 ·
+    late``, ``Ep 6 · late``, ``6:late`` — the position abbreviated, never cut; a profile's or a
+    household's name goes before the shortest form does. Never an episode title."""
+    from runaway_companion.state import DEFAULT_PROFILE
+
+    seasons, position, title = app.pack.seasons, app.position, app.view.show_title
+    tiny = position.label(seasons)
+    if seasons:
+        season, episode = seasons.locate(position.episode)
+        short = f"S{season} Ep {episode} · {position.checkpoint}"
+    else:
+        short = f"Ep {position.episode} · {position.checkpoint}"
+    who = "Together" if app.together is not None else (
+        "" if app.profile == DEFAULT_PROFILE else app.profile)
+    if not who:
+        return ((title, short), (short, ""), (tiny, ""))
+    return ((title, f"{who} · {short}"), (f"{who} · {short}", ""), (f"{who} {tiny}", ""),
+            (tiny, ""))
+
+
 def where(app: "CompanionApp", position: Position) -> str:
     """``Episode 6 · three quarters in`` (``Season 2 · Episode 1 · …`` with seasons)."""
     return position.describe(app.pack.seasons)

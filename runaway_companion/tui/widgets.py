@@ -16,7 +16,8 @@ from textual.screen import Screen
 from textual.css.query import NoMatches
 from textual.dom import NoScreen
 from textual.events import Mount
-from textual.widgets import Footer, Header, Static
+from textual.reactive import Reactive
+from textual.widgets import Footer, Header, Label, Static
 
 # (owner, name): every private Textual attribute this package reads, writes or overrides
 PRIVATE_TEXTUAL_NAMES: tuple[tuple[str, str], ...] = (
@@ -31,37 +32,73 @@ PRIVATE_TEXTUAL_NAMES: tuple[tuple[str, str], ...] = (
 
 # --- header ---------------------------------------------------------------------------------
 class SteadyHeader(Header):
-    """Textual's Header, except that its title watcher is quiet once the title line is gone.
+    """Textual's Header, except that its title watcher is quiet once the title line is gone,
+    and that a narrow header shows a shorter title instead of cutting it.
 
     The stock Header watches the titles and updates its ``HeaderTitle`` child; an app stopped
     while it is still mounting (Ctrl+C on ``companion serve`` while a session starts) can fire
     that watcher after the child was removed, and ``NoMatches`` becomes a crash report in the
     server's terminal. This handler runs first and, with ``prevent_default()``, instead of the
-    stock one (the documented way to replace a base class's handler)."""
+    stock one (the documented way to replace a base class's handler).
+
+    An app with a ``title_forms`` reactive — shorter ``(title, sub_title)`` pairs, longest
+    first — gets the longest that fits the title line (the full title when it fits); below
+    ``NARROW`` columns the icon and the clock's space shrink (class ``-narrow``) to leave the
+    title more room."""
+
+    NARROW = 60
+    DEFAULT_CSS = """
+    SteadyHeader.-narrow HeaderIcon { width: 3; }
+    SteadyHeader.-narrow HeaderClockSpace { display: none; }
+    """
 
     def on_mount(self, event: Mount) -> None:
         event.prevent_default()
-
-        def set_title() -> None:
-            try:
-                # (by its CSS type name: textual.widgets does not export HeaderTitle)
-                self.query_one("HeaderTitle", Static).update(self.format_title())
-            except (NoMatches, NoScreen):
-                pass  # the title line or the screen is gone: the app is stopping
-
         for obj in (self.app, self.screen):
-            self.watch(obj, "title", set_title)
-            self.watch(obj, "sub_title", set_title)
+            self.watch(obj, "title", self._set_title)
+            self.watch(obj, "sub_title", self._set_title)
+        if isinstance(getattr(type(self.app), "title_forms", None), Reactive):
+            self.watch(self.app, "title_forms", self._set_title)
+
+    def on_resize(self, event) -> None:
+        self.set_class(event.size.width < self.NARROW, "-narrow")
+        self._set_title()
+        self.call_after_refresh(self._set_title)  # once the title line has its new width
+
+    def _set_title(self) -> None:
+        try:
+            # (by its CSS type name: textual.widgets does not export HeaderTitle)
+            title = self.query_one("HeaderTitle", Static)
+            title.update(self.fitted_title(title.size.width))
+        except (NoMatches, NoScreen):
+            pass  # the title line or the screen is gone: the app is stopping
+
+    def fitted_title(self, width: int):
+        """The full title, or the longest of the app's ``title_forms`` that fits ``width``."""
+        full = self.format_title()
+        forms = getattr(self.app, "title_forms", ())
+        if width <= 0 or not forms or full.cell_length <= width \
+                or self.screen.title is not None or self.screen.sub_title is not None:
+            return full
+        for title, sub_title in forms:
+            shown = self.app.format_title(title, sub_title)
+            if shown.cell_length <= width:
+                break
+        return shown
 
 
 # --- footer ---------------------------------------------------------------------------------
 class QuietFooter(Footer):
     """Textual's Footer, except that it builds its keys once even while the app is out of
     focus: a browser page (``companion serve``) starts unfocused, and the stock Footer would
-    show no keys until the page is clicked. (Not a performance patch: the one that rebuilt the
-    keys only when they changed measured no gain over noise and was removed — see
-    benchmarks/README.md, "Textual patches, A/B".)"""
+    show no keys until the page is clicked; and that a key which does not fit whole before the
+    palette key is not shown at all (the stock one shows what fits of it: "p Progr"). (Not a
+    performance patch: the one that rebuilt the keys only when they changed measured no gain
+    over noise and was removed — see benchmarks/README.md, "Textual patches, A/B".)"""
 
+    DEFAULT_CSS = """
+    QuietFooter FooterKey.-command-palette { margin: 0; }
+    """
     _keys_built = False
 
     def bindings_changed(self, screen: Screen) -> None:
@@ -70,6 +107,39 @@ class QuietFooter(Footer):
                 and screen is self.screen:
             self.call_after_refresh(self.recompose)
         self._keys_built = True
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self._fit_keys()
+
+    def on_resize(self, event) -> None:
+        self._fit_keys()
+
+    def watch_compact(self, compact: bool) -> None:
+        self._fit_keys()
+
+    def _keys(self) -> list:
+        return [c for c in self.children if not c.has_class("-command-palette")]
+
+    def _fit_keys(self) -> None:
+        """Every key back, measured in the next frame: then those that don't fit go."""
+        for key in self._keys():
+            key.display = True
+        self.call_after_refresh(self._hide_cut_keys)
+
+    def _hide_cut_keys(self) -> None:
+        if not self.is_attached:
+            return
+        keys = self._keys()
+        room = self.size.width - sum(c.outer_size.width for c in self.children
+                                     if c.has_class("-command-palette") and c.display)
+        cut = next((i for i, key in enumerate(keys) if key.virtual_region.right > room), None)
+        if cut is None:
+            return
+        if cut > 0 and isinstance(keys[cut], Label):  # a group's label goes with its keys
+            cut -= 1
+        for key in keys[cut:]:
+            key.display = False
 
 
 # --- rich content --------------------------------------------------------------------------

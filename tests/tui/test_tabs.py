@@ -177,7 +177,7 @@ def test_the_timeline_never_draws_past_now(real_pack, width):
     """No bar, beat or end mark to the right of the viewer's position, at any checkpoint."""
     for position in all_positions(real_pack.episode_count):
         view = View(real_pack, position)
-        axis = Axis(view.episode_count, width)
+        axis = Axis.of(view, width)
         now = axis.col(position)
         rows = timeline(view, width).plain.splitlines()[1:-1]
         assert len(rows) == len(view.threads)

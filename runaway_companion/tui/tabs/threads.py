@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -23,21 +24,43 @@ from runaway_companion.tui.widgets import RichStatic
 if TYPE_CHECKING:  # pragma: no cover
     from runaway_companion.view import ThreadView, View
 
-BAR, BEAT, RESOLVED, OPEN_END, NOW = "━", "●", "✓", "▸", "┆"
+BAR, BEAT, RESOLVED, OPEN_END, NOW, EDGE = "━", "●", "✓", "▸", "┆", "·"
+MIN_STEP, MAX_STEP = 4, 12  # columns an episode takes on the timeline (its edge included)
+MAX_LABEL = 40  # the widest the thread-name column gets
 
 
 class Axis:
-    """Where a position falls on a timeline ``width`` cells wide with ``episodes`` columns."""
+    """Where a position falls on a timeline ``width`` cells wide with ``episodes`` columns.
 
-    def __init__(self, episodes: int, width: int):
+    The label column fits the longest thread name (``longest`` cells) when the episodes still
+    get ``MIN_STEP`` columns each; the episodes share what is left, up to ``MAX_STEP`` each.
+    Each episode owns ``step`` columns: its checkpoints from its label (``start``) rightwards
+    to ``end``, then one edge column before the next episode's label — so a beat at the end
+    of episode 3 sits inside episode 3's span, never next to the "4".
+    """
+
+    def __init__(self, episodes: int, width: int, longest: int = 26):
         self.episodes = max(1, episodes)
-        self.step = max(3, min(7, (width - 20) // self.episodes))
-        self.label = max(8, min(28, width - 2 - self.step * self.episodes))
+        self.label = max(8, min(longest + 1, MAX_LABEL, width - 1 - MIN_STEP * self.episodes))
+        self.step = max(3, min(MAX_STEP, (width - self.label - 1) // self.episodes))
+
+    @classmethod
+    def of(cls, view: "View", width: int) -> "Axis":
+        """The axis :func:`timeline` draws ``view`` on, ``width`` cells wide."""
+        return cls(view.episode_count, width,
+                   max((cell_len(t.title) for t in view.threads), default=8))
+
+    def start(self, episode: int) -> int:
+        """The column of episode ``episode``'s label (its ``start`` checkpoint)."""
+        return self.label + 1 + (episode - 1) * self.step
+
+    def span(self, episode: int) -> range:
+        """The columns of episode ``episode``'s checkpoints (``start`` to ``end``)."""
+        return range(self.start(episode), self.start(episode) + self.step - 1)
 
     def col(self, position: Position) -> int:
         idx = CHECKPOINTS.index(position.checkpoint)
-        return (self.label + 1 + (position.episode - 1) * self.step
-                + round(idx * (self.step - 1) / (len(CHECKPOINTS) - 1)))
+        return self.start(position.episode) + round(idx * (self.step - 2) / (len(CHECKPOINTS) - 1))
 
     @property
     def end(self) -> int:
@@ -46,29 +69,34 @@ class Axis:
 
 def timeline(view: "View", width: int, selected: str | None = None) -> Text:
     """Episodes across, one row per visible thread, nothing drawn past the viewer's position."""
-    axis = Axis(view.episode_count, width)
+    axis = Axis.of(view, width)
     now = view.position
     now_col = axis.col(now)
     out = Text(no_wrap=True, overflow="crop")
-    # header: episode numbers
+    # header: episode numbers at the start of their spans, a faint dot on each edge between two
     header = [" "] * axis.end
+    edges = [axis.start(e) - 1 for e in range(2, view.episode_count + 1)]
+    for x in edges:
+        header[x] = EDGE
     for e in range(1, view.episode_count + 1):
-        label = str(e)
-        x = axis.label + 1 + (e - 1) * axis.step
-        for i, ch in enumerate(label):
+        x = axis.start(e)
+        for i, ch in enumerate(str(e)):
             if x + i < len(header):
                 header[x + i] = ch
-    head = "".join(header).rstrip()
     out.append("Episode".ljust(axis.label)[: axis.label], style="dim")
-    out.append(head[axis.label:], style="bold")
-    for e in range(1, view.episode_count + 1):
-        x = axis.label + 1 + (e - 1) * axis.step
-        if e == now.episode:
-            out.stylize("reverse", x, x + len(str(e)))
+    x = axis.label
+    for e in range(1, view.episode_count + 1):  # the label bold (reverse: the episode you're in)
+        x0 = axis.start(e)
+        out.append("".join(header[x:x0]), style="dim")
+        label = "".join(header[x0:x0 + len(str(e))])
+        out.append(label, style="bold reverse" if e == now.episode else "bold")
+        x = x0 + len(label)
     for thread in view.threads:
         out.append("\n")
         row = [" "] * (axis.end + 1)
         styles = [""] * (axis.end + 1)
+        for x in edges:
+            row[x], styles[x] = EDGE, "dim"
         # a faint "now" line just right of where you are (an open thread's ▸ ends on it), the
         # same on every row
         row[now_col + 1] = NOW
@@ -87,7 +115,8 @@ def timeline(view: "View", width: int, selected: str | None = None) -> Text:
         title = truncate(thread.title, axis.label - 1).ljust(axis.label)
         mark = "reverse" if thread.id == selected else ("" if thread.status == "open" else "dim")
         out.append(title, style=mark or None)
-        line = "".join(row[axis.label:]).rstrip()
+        # nothing past "now" but the edges, which are the same on every row
+        line = "".join(row[axis.label:]).rstrip(" " + EDGE)
         x = 0
         while x < len(line):
             style = styles[axis.label + x]
@@ -105,7 +134,7 @@ def timeline(view: "View", width: int, selected: str | None = None) -> Text:
 class Timeline(Widget):
     """The compact thread timeline; redrawn to the width it is given."""
 
-    DEFAULT_CSS = "Timeline { height: auto; }"
+    DEFAULT_CSS = "Timeline { height: auto; text-wrap: nowrap; text-overflow: clip; }"
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
