@@ -90,13 +90,13 @@ class EpisodeView(NamedTuple):
 
     @property
     def label(self) -> str:
-        """``Episode 6: The Man I Knew``; ``Episode 8`` while a known title is not yet due;
-        ``Episode 2 (title not known)`` — before and after — when no source gives one."""
+        """``Episode 2: <its title>`` once its title is due; before that, and for an episode
+        no source gives a title, ``Episode 2 (title not known)`` — the same words for both."""
         if self.title:
             return f"Episode {self.number}: {self.title}"
-        if not self.title_known:
-            return f"Episode {self.number} ({TITLE_NOT_KNOWN})"
-        return f"Episode {self.number}"
+        # a title not due yet reads exactly like one no source gives: which episodes have a
+        # title to come is itself a mark
+        return f"Episode {self.number} ({TITLE_NOT_KNOWN})"
 
     @property
     def recap_note(self) -> str | None:
