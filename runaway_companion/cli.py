@@ -701,28 +701,11 @@ def cmd_schema(args) -> int:
 
 
 def _write_atomic(target: Path, text: str) -> str | None:
-    """Write ``text`` to ``target`` whole or not at all (a temp file, then os.replace); the
-    folder is made if needed. Returns one line saying what failed, or None."""
-    import os
-    import tempfile
+    """Write ``text`` to ``target`` whole or not at all (safeio.write_atomic); the folder is
+    made if needed. Returns one line saying what failed, or None."""
+    from runaway_companion.safeio import write_atomic
 
-    tmp = None
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-        tmp = None
-    except OSError as exc:
-        return f"could not write {one_line(str(target))[:300]} ({exc.strerror or exc})"
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-    return None
+    return write_atomic(target, text, durable=False)
 
 
 def cmd_serve(args) -> int:

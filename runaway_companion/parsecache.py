@@ -178,25 +178,10 @@ def write(pack_id: str, key: str, docs: dict[str, Any]) -> None:
                              ensure_ascii=False, separators=(",", ":"))
     except (_Refused, ValueError, RecursionError):  # a date, bytes, a 5,000-digit int…
         return
-    import tempfile
+    from runaway_companion.safeio import write_atomic
 
-    path = cache_path(pack_id)
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(payload)
-        os.replace(tmp, path)
-        tmp = None
-    except OSError:
-        pass  # a read-only cache folder only costs the next start a parse
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+    # (a read-only cache folder only costs the next start a parse: a failure is not said)
+    write_atomic(cache_path(pack_id), payload, durable=False)
 
 
 def _encode(node: Any) -> Any:
