@@ -16,7 +16,7 @@ def test_nothing_is_visible_before_the_show_starts(mini_pack):
 
 def test_episode_title_appears_only_once_the_episode_is_started(mini_pack):
     assert view(mini_pack, "2:start").episode(2).title is None
-    assert view(mini_pack, "2:start").episode(2).label == "Episode 2"
+    assert view(mini_pack, "2:start").episode(2).label == "Episode 2 (title not known)"
     assert view(mini_pack, "2:early").episode(2).title == "Canary Ep2 Title"
 
 

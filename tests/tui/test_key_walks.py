@@ -26,7 +26,7 @@ from leakcheck import find_leaks, hidden_texts
 from .helpers import probes, screen_text, widget_text
 
 WALKS = 10
-STEPS = int(os.environ.get("COMPANION_WALK_STEPS", "1000"))
+STEPS = int(os.environ.get("COMPANION_WALK_STEPS", "600"))
 SEEDS = ([int(os.environ["COMPANION_WALK_SEED"])] if os.environ.get("COMPANION_WALK_SEED")
          else list(range(WALKS)))
 FULL_CHECK_EVERY = 15
