@@ -10,7 +10,7 @@ import pytest
 from runaway_companion.progress import Position
 from runaway_companion.tui.tabs.threads import BEAT, EDGE, OPEN_END, RESOLVED, Timeline
 
-from .helpers import plain, screen_text, until
+from .helpers import plain, screen_text, still, until
 
 
 async def _threads(app, pilot) -> Timeline:
@@ -174,3 +174,26 @@ async def test_the_new_things_toast_is_not_repeated_on_every_step(real_pack, run
         await pilot.press("y")
         await until(pilot, lambda: any("new thing" in n.message for n in app._notifications),
                     "the jump's toast")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36), (200, 50)])
+@pytest.mark.parametrize("message", [
+    "A longer line of text to wrap in the toast, as a warning might be. END",
+    "4 new things since Episode 6 · three quarters in — press 5 to catch up.",
+    "A longer line of text to wrap in the toast, as a warning might be, to its last word."],
+    ids=["wraps-to-five-lines", "the-new-things-toast", "wraps-to-four-lines"])
+async def test_a_wrapped_toast_shows_every_line_above_the_footer(real_pack, make_app, size,
+                                                                 message):
+    from runaway_companion.tui.main import TABS
+
+    app = make_app(real_pack, "6:late", save=False)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await until(pilot, lambda: len(app.main.panes()) == len(TABS), "every tab is built")
+        app.clear_notifications()
+        app.say(message)
+        await until(pilot, lambda: app.screen.query("Toast") and still(app), "the toast drawn")
+        toast = app.screen.query_one("Toast")
+        rows = screen_text(app).splitlines()[toast.region.y:toast.region.bottom]
+        shown = " ".join(row[toast.region.x + 1:toast.region.right].strip() for row in rows)
+        assert " ".join(shown.split()) == message
+        assert toast.region.bottom <= app.main.query_one("QuietFooter").region.y
