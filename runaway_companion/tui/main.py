@@ -253,7 +253,8 @@ class MainScreen(Screen[None]):
         yield ("Back one checkpoint", "[", partial(app.step, -1))
         for i, (tab, label, tip) in enumerate(TABS, start=1):
             yield (f"{label} tab", f"{i} · {tip}", partial(self.action_show_tab, tab))
-        yield ("Cast map", "Every group and who is connected to whom", self.show_cast_map)
+        yield ("Cast map", "Everyone known now, under their group, and the links between them",
+               self.show_cast_map)
         from runaway_companion.tui import household
 
         yield ("Switch profile…", "Whose progress: each person in the household has their own",

@@ -11,6 +11,7 @@ focused, ←/→ move it over the names drawn there and Enter opens the one unde
 from __future__ import annotations
 
 from rich.style import Style
+from textual.geometry import Region
 
 from runaway_companion.tui.panes import ListDetailPane, Selected
 from runaway_companion.tui.widgets import RichStatic
@@ -32,6 +33,18 @@ class NamesStatic(RichStatic):
 
     def action_open_person(self, ident: str) -> None:
         self.post_message(Selected("character", ident, show=True))
+
+    def cursor_row(self) -> int | None:
+        """The first row (in this widget) drawing a name under the cursor; None: no such row."""
+        width, height = self.size
+        if not width or not height:
+            return None
+        for y, strip in enumerate(self.render_lines(Region(0, 0, width, height))):
+            for segment in strip:
+                style = segment.style
+                if style is not None and style.reverse and "@click" in style.meta:
+                    return y
+        return None
 
 
 class NameCursor:
@@ -111,4 +124,15 @@ class NamesPane(ListDetailPane):
             return True
         cursor.move(1 if event.key == "right" else -1)
         self.refresh_selection()
+        self.call_after_refresh(self.scroll_to_name_cursor)
         return True
+
+    def scroll_to_name_cursor(self) -> None:
+        """Scroll the detail (no animation) so that the name under the cursor is in view."""
+        body = self.query_one(f"#{self.body_id}")
+        for names in body.query(NamesStatic):
+            row = names.cursor_row()
+            if row is not None:
+                top = names.virtual_region.y + row
+                body.scroll_to_region(Region(0, top, 1, 1), animate=False, immediate=True)
+                return

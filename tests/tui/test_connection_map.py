@@ -249,3 +249,41 @@ async def test_enter_on_a_name_under_the_cursor_opens_that_card(mini_pack, run_a
         await pilot.press("enter")
         await until(pilot, lambda: app.main.character == "alice", "alice is selected")
         await until(pilot, lambda: app.main.front == "characters", "the card is in front")
+
+
+@pytest.mark.parametrize("tab,list_id,body_id", [("1", "char-list", "char-card"),
+                                                 ("2", "rel-people", "rel-body")])
+async def test_the_name_cursor_scrolls_its_name_into_view(real_pack, run_app, tab, list_id,
+                                                         body_id):
+    from runaway_companion.tui.names import NamesStatic
+
+    async with run_app(real_pack, "8:end", size=(80, 24)) as (app, pilot):
+        await pilot.press(tab)
+        view = app.view
+        # the person with the most links: their card and map run well below the fold
+        busiest = max(view.characters, key=lambda c: len(view.relationships_of(c.id)))
+        app.main.select("character", busiest.id)
+        await until(pilot, lambda: app.focused is not None and app.focused.id == list_id,
+                    "the list is focused")
+        await pilot.press("enter")
+        await until(pilot, lambda: app.focused is not None and app.focused.id == body_id,
+                    "the detail is focused")
+        pane = app.main.pane("characters" if tab == "1" else "relationships")
+        body = app.main.query_one(f"#{body_id}")
+        names = len(pane.name_cursor.names)
+        assert names > 3
+        scrolled = False
+        for step in range(names + 1):  # all the way round, back to the first name
+            before = pane.name_cursor.index
+            await pilot.press("right")
+            await until(pilot, lambda: pane.name_cursor.index == (before + 1) % names, "moved")
+
+            def cursor_in_view() -> bool:
+                rows = [(w, w.cursor_row()) for w in body.query(NamesStatic)]
+                top = next((w.virtual_region.y + r for w, r in rows if r is not None), None)
+                return top is not None and body.scroll_y <= top \
+                    < body.scroll_y + body.scrollable_content_region.height
+
+            await until(pilot, cursor_in_view, f"the name under the cursor is in view ({step})")
+            scrolled = scrolled or body.scroll_y > 0
+        assert scrolled  # (the test went below the fold)
