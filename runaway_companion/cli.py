@@ -112,7 +112,7 @@ _VALUE_OPTIONS = ("--pack", "--episode", "-e", "--at", "--profile", "--together"
 
 
 def _command_of(argv: Sequence[str]) -> str | None:
-    """The subcommand ``argv`` runs, when that is certain (else None: build every one).
+    """The subcommand ``argv`` runs, when that is certain ("" for none; None: build every one).
 
     Building all nine subparsers costs a few ms of every run (argparse looks up its messages'
     translations for each); a run needs only its own. Help, the version and anything unclear
@@ -127,7 +127,7 @@ def _command_of(argv: Sequence[str]) -> str | None:
             next(tokens, None)
         elif not token.startswith("-") or token == "-" or token[1:].replace(".", "", 1).isdigit():
             return token if token in COMMANDS else None  # ("-" and "-3" are positionals too)
-    return None
+    return ""  # no subcommand at all (a plain `companion`, `companion -e 3`): none is built
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -270,6 +270,17 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                         help="show.yaml, characters.yaml, relationships.yaml, threads.yaml or "
                              "sources.yaml (default: all five)")
         sc.add_argument("--write", metavar="DIR", help="write the schema files into DIR")
+
+    if only in (None, 'completion'):
+        cp = sub.add_parser(
+            "completion", help="a shell completion script: bash, zsh or fish",
+            description="Print a completion script for your shell: commands, flags and their "
+                        "fixed values (checkpoints, formats). It offers no names from a pack, "
+                        "and nothing runs while you complete, so start-up is untouched.",
+            epilog=_examples("companion completion bash > ~/.local/share/bash-completion/completions/companion",
+                             "companion completion zsh > ~/.zfunc/_companion   # with fpath+=~/.zfunc",
+                             "companion completion fish > ~/.config/fish/completions/companion.fish"))
+        cp.add_argument("shell", choices=("bash", "zsh", "fish"), help="your shell")
 
     if only in (None, 'serve'):
         s = sub.add_parser("serve", help="serve the companion to a browser (textual-serve)",
@@ -708,6 +719,13 @@ def _write_atomic(target: Path, text: str) -> str | None:
     return write_atomic(target, text, durable=False)
 
 
+def cmd_completion(args) -> int:
+    from runaway_companion.completion import script
+
+    sys.stdout.write(script(args.shell, build_parser()))
+    return 0
+
+
 def cmd_serve(args) -> int:
     from runaway_companion.serve import serve
 
@@ -811,7 +829,7 @@ def _web_driver() -> bool:
 COMMANDS = {"progress": cmd_progress, "profiles": cmd_profiles, "show": cmd_show,
             "export": cmd_export, "validate": cmd_validate, "audit": cmd_audit,
             "where": cmd_where, "serve": cmd_serve, "schema": cmd_schema, "new-pack": cmd_new_pack,
-            "config": cmd_config}
+            "config": cmd_config, "completion": cmd_completion}
 
 
 def _usable_streams() -> str | None:
