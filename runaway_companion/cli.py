@@ -225,12 +225,16 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         sub.add_parser("profiles", parents=[common], help="everyone's saved progress (* = yours)",
                        description="List each profile in this household with its saved "
                                    "progress; * marks the one in use (--profile, "
-                                   "$COMPANION_PROFILE).")
+                                   "$COMPANION_PROFILE).",
+                       epilog=_examples("companion profiles",
+                                        "companion profiles --profile ana   # * marks ana"))
 
     if only in (None, 'where'):
         sub.add_parser("where", help="print where progress, settings and the shipped pack live",
                        description="Print where your saved progress, your settings file, the "
-                                   "shipped pack and the parse cache live on this machine.")
+                                   "shipped pack and the parse cache live on this machine.",
+                       epilog=_examples("companion where",
+                                        "COMPANION_STATE_DIR=/tmp/try companion where"))
 
     if only in (None, 'config'):
         cf = sub.add_parser(
@@ -255,7 +259,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             "new-pack", help="for pack authors: start a pack in a new folder",
             description="Write a pack to start from into DIR (a new or empty folder): the made-up "
                         "example show, each file's comments explaining its format, and the JSON "
-                        "Schemas beside it for an editor. It validates as written.")
+                        "Schemas beside it for an editor. It validates as written.",
+            epilog=_examples("companion new-pack my-show",
+                             "companion validate my-show          # after each edit"))
         n.add_argument("dir", metavar="DIR", help="a new or empty folder")
 
     if only in (None, 'schema'):
@@ -265,7 +271,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                         "JSON object; --write DIR writes them as DIR/<file>.schema.json. Start a "
                         "YAML file with '# yaml-language-server: $schema=PATH' and an editor "
                         "completes its keys and flags a bad reveal point as you type "
-                        "('companion validate' stays the authority).")
+                        "('companion validate' stays the authority).",
+            epilog=_examples("companion schema characters.yaml",
+                             "companion schema --write my-show    # five .schema.json files"))
         sc.add_argument("file", nargs="?", metavar="FILE",
                         help="show.yaml, characters.yaml, relationships.yaml, threads.yaml or "
                              "sources.yaml (default: all five)")
@@ -287,7 +295,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                            description="Serve the same companion to a web browser. It prints the "
                                        "address to open, with a key (?token=…) new each run; "
                                        "without it the server refuses. Every connection shares "
-                                       "your saved progress. Ctrl+C stops it.")
+                                       "your saved progress. Ctrl+C stops it.",
+                           epilog=_examples("companion serve                    # this machine only",
+                                            "companion serve --host 0.0.0.0 --port 8080"))
         s.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default: 127.0.0.1, this machine only; any other "
                             "address lets anyone on that network who has the printed address "

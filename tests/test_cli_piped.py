@@ -66,10 +66,14 @@ def test_recap_is_the_last_finished_episode_and_the_current_one(tmp_path):
     assert lines[-1] == "Earlier (episode 1): companion show episodes"
 
 
-def test_every_subcommand_help_has_a_description(tmp_path):
-    for args in (["progress"], ["show"], ["show", "recap"], ["export"], ["validate"], ["audit"],
-                 ["profiles"], ["where"], ["new-pack"], ["schema"], ["serve"]):
+def test_every_subcommand_help_has_a_description_and_examples(tmp_path):
+    from runaway_companion.cli import COMMANDS
+
+    for args in [[c] for c in COMMANDS] + [["show", "recap"]]:
         run = _cli([*args, "--help"], {"COLUMNS": "100"}, tmp_path)
         assert run.returncode == 0
         usage_end = run.stdout.index("\n\n")
         assert run.stdout[usage_end:].strip().split("\n")[0].strip()[0].isupper(), args
+        if args != ["show", "recap"]:
+            examples = run.stdout.split("\nexamples:\n", 1)
+            assert len(examples) == 2 and "  companion " in examples[1], args
