@@ -150,8 +150,6 @@ def _did_you_mean(word: str, choices: Iterable[str], otherwise: str) -> str:
 def load(path: Path | None = None) -> Config:
     """The config file's settings; an empty :class:`Config` when there is no file.
     Raises :class:`ConfigError` for anything it cannot use (one line, with the line number)."""
-    import tomllib
-
     from runaway_companion.safeio import UnsafeFile, read_regular
 
     path = config_path() if path is None else Path(path)
@@ -169,6 +167,8 @@ def load(path: Path | None = None) -> Config:
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
         raise ConfigError(path, line, "is not UTF-8 text", "save the file as UTF-8") from None
+    import tomllib  # (only for a file there is: most launches have none)
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -4,9 +4,7 @@ themes (:class:`textual.theme.Theme`, ``App.register_theme``) and the keymap
 exists, that the theme is there — is checked here, and is a :class:`ConfigError` too."""
 from __future__ import annotations
 
-import importlib
 from functools import partial
-import pkgutil
 from typing import TYPE_CHECKING
 
 from textual.binding import Binding
@@ -23,6 +21,9 @@ if TYPE_CHECKING:  # pragma: no cover
 def bindings() -> dict[str, Binding]:
     """Every binding of the companion that has an id (all have), by id: the app's, each
     screen's and dialog's, each tab's."""
+    import importlib
+    import pkgutil
+
     import runaway_companion.tui as package
 
     for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
