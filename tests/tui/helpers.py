@@ -180,6 +180,11 @@ async def at(pilot, app, position, header: bool = True) -> None:
     await until(pilot, check, f"at {pos}, drawn")
 
 
+async def noted(pilot, app) -> None:
+    """Wait until what follows a move's frame (the "5 New · N" label, its toast) is done."""
+    await until(pilot, lambda: app._move_note is None, "the move's note is out")
+
+
 async def notified(pilot, app, check, what: str) -> list:
     """Wait until a toast satisfies ``check(notification)``; returns every toast that does."""
     await until(pilot, lambda: any(check(n) for n in app._notifications), what)

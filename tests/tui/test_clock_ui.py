@@ -84,8 +84,10 @@ async def test_a_bad_time_is_one_line_in_the_preview_and_nothing_moves(example_p
         preview = _preview(app)
         assert error in preview and "\n" not in preview.strip()
         assert picker.target == Position(1, "early")
+        rang = []
+        app.bell = lambda: rang.append("bell")  # a refused go rings the bell
         await pilot.press("enter")  # refused: the picker stays, the position too
-        await pilot.pause()
+        await until(pilot, lambda: rang, "the enter is refused")
         assert isinstance(app.screen, PickerScreen) and app.position == Position(1, "early")
         await _type_time(pilot, app, "")  # cleared: the plain preview is back
         await until(pilot, lambda: "You'll be at: Episode 1 · about a quarter in" in _preview(app),

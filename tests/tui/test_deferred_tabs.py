@@ -7,15 +7,16 @@ import pytest
 
 from runaway_companion.progress import Position
 
-from .helpers import widget_text
-from .test_leaks_ui import TABS, _leaks, _ready, hidden_names
+from .helpers import at, drawn, noted, shows, still, tab_is, until, widget_text
+from .test_leaks_ui import TABS, _leaks, hidden_names
 
 LATE, EARLY = Position(8, "end"), Position(1, "end")
 
 
 async def _all_tabs(app, pilot) -> None:
-    await _ready(app, pilot)
-    await pilot.pause()
+    """Wait until every tab is built and has drawn the position, and the frame is drawn."""
+    await until(pilot, lambda: len(app.main.panes()) == len(TABS) and drawn(app) and still(app),
+                "every tab built and drawn")
 
 
 def _pane(app, tab):
@@ -67,7 +68,8 @@ async def test_selecting_someone_in_a_hidden_tab_uses_the_new_position(real_pack
         assert pane.stale  # …just after the frame
         app.main.action_show_tab("relationships")  # or at once, when it is about to show
         assert pane.view.position == LATE and not pane.stale
-        await pilot.pause()
+        await tab_is(pilot, app, "relationships")
+        await shows(pilot, app)  # (a drawn frame)
         assert app.main.character == pane.selected == late_only.id
         people = pane.option_list
         if any(o.id == late_only.id for o in people.options):
@@ -80,8 +82,10 @@ async def test_the_new_count_and_toast_follow_the_frame(real_pack, make_app):
     async with app.run_test(size=(120, 36)) as pilot:
         await _all_tabs(app, pilot)
         for _ in range(5):  # on to a checkpoint that reveals something
+            target = app.session.step_target(1)
             await pilot.press("right_square_bracket")
-            await pilot.pause()
+            await at(pilot, app, target)  # the frame of the move…
+            await noted(pilot, app)  # …and what follows it
             since, new = app.session.news_events()  # the count is one per event
             if new:
                 break

@@ -17,8 +17,8 @@ from runaway_companion.tui.dialogs.confirm import ConfirmScreen, confirm_questio
 from runaway_companion.tui.dialogs.profiles import ProfileScreen, TogetherScreen
 from leakcheck import hidden_texts
 
-from .helpers import probes, screen_text, until, widget_text
-from .test_leaks_ui import _drawn, _leaks, _ready
+from .helpers import drawn, probes, screen_text, shows, tab_is, until, widget_text
+from .test_leaks_ui import _leaks, built
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "example"
 
@@ -48,7 +48,9 @@ async def _choose(pilot, app, name: str) -> None:
                 and app.screen.query("#profile-list"), "the profile list is open")
     options = app.screen.query_one("#profile-list", OptionList)
     options.highlighted = next(i for i, o in enumerate(options.options) if o.id == name)
-    await pilot.pause()
+    await until(pilot, lambda: app.focused is options and options.highlighted_option is not None
+                and options.highlighted_option.id == name,
+                f"{name} is highlighted, the list focused")
     await pilot.press("enter")
 
 
@@ -105,8 +107,10 @@ async def test_together_shows_the_earliest_and_moving_on_brings_whoever_is_behin
         await pilot.press("p")
         await until(pilot, lambda: app.screen.query("#picker-episodes"), "the picker is open")
         await pilot.press("3")
-        app.screen.query_one("#picker-checkpoints", OptionList).highlighted = 4
-        await pilot.pause()
+        checkpoints = app.screen.query_one("#picker-checkpoints", OptionList)
+        checkpoints.highlighted = 4
+        await until(pilot, lambda: app.focused is checkpoints
+                    and app.screen.target == Position(3, "end"), "the picker is at 3:end")
         await pilot.press("enter")  # 3:end, far ahead of 2:end: asks first
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the jump asks first")
         await pilot.press("y")
@@ -153,18 +157,18 @@ async def test_together_leaks_nothing_past_the_earliest_member(example_pack, mak
     assert group.position == earliest
     app = make_app(example_pack, group.position, together=group)
     async with app.run_test(size=(120, 36)) as pilot:
-        await _ready(app, pilot)
+        await built(pilot, app)
         for shown in (earliest, app.session.step_target(1)):
             if shown is None:
                 break
             if app.position != shown:
                 app.move_to(shown)
-            await _drawn(app, pilot)
+            await until(pilot, lambda: drawn(app), "every tab drew the current position")
             probe = probes(example_pack, shown, hidden_texts(example_pack, shown))
             for tab in ("characters", "relationships", "threads", "episodes", "new"):
                 app.main.action_show_tab(tab)
-                await pilot.pause()
-                seen = widget_text(app) + "\n" + screen_text(app)
+                await tab_is(pilot, app, tab)
+                seen = widget_text(app) + "\n" + await shows(pilot, app)  # (a drawn frame)
                 assert not _leaks(seen, probe), (a, b, str(shown), tab, _leaks(seen, probe)[:3])
         app.main.action_show_tab("characters")
     # nobody went back

@@ -23,7 +23,7 @@ import pytest
 from runaway_companion.progress import Position, all_positions
 from leakcheck import find_leaks, hidden_texts
 
-from .helpers import probes, screen_text, widget_text
+from .helpers import probes, screen_text, still, until, widget_text
 
 WALKS = 10
 STEPS = int(os.environ.get("COMPANION_WALK_STEPS", "600"))
@@ -217,9 +217,10 @@ class _Checker:
 
 
 async def _settle(pilot, app, thorough: bool = False) -> None:
-    """Messages handled, workers (palette searches) done, layout and the screen updated."""
+    """Messages handled, workers (palette searches) done, layout and the screen updated
+    (``thorough``: first, nothing on the screen waits to be laid out or painted)."""
     if thorough:
-        await pilot.pause()
+        await until(pilot, lambda: still(app), "nothing waits to be drawn")
     from textual.worker import WorkerCancelled
 
     for _ in range(2):
@@ -231,6 +232,11 @@ async def _settle(pilot, app, thorough: bool = False) -> None:
                 await asyncio.sleep(0)
     app.screen._on_timer_update()
     await pilot._wait_for_screen()
+
+
+async def _built(pilot, app) -> None:
+    await until(pilot, lambda: all(app.main.pane(t) is not None for t in TABS),
+                "every tab is built")
 
 
 async def _walk(seed: int, steps: int, packs, make_app, tmp_path) -> tuple[int, int, int]:
@@ -250,10 +256,7 @@ async def _walk(seed: int, steps: int, packs, make_app, tmp_path) -> tuple[int, 
     done = 0
     try:
         async with app.run_test(size=size) as pilot:
-            for _ in range(50):
-                if all(app.main.pane(t) is not None for t in TABS):
-                    break
-                await pilot.pause()
+            await _built(pilot, app)
             await _settle(pilot, app, thorough=True)
             assert [ln.rstrip() for ln in glass_text(app).splitlines()] == \
                 [ln.rstrip() for ln in screen_text(app).splitlines()], "glass_text is off"
@@ -300,10 +303,10 @@ async def test_a_crash_report_never_shows_hidden_text(mini_pack, make_app, capfd
     app = make_app(mini_pack, "1:early", save=False)
     with pytest.raises(RuntimeError):
         async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause()
+            await _built(pilot, app)
             monkeypatch.setattr(view_module.View, "_character", crash_on_the_stranger)
             await pilot.press("]")
-            await pilot.pause()
+            await until(pilot, lambda: app.return_code == 1, "the app crashed")
     out, err = capfd.readouterr()
     report = out + err
     assert "injected crash" in report  # the report was printed
@@ -318,9 +321,12 @@ async def test_a_saved_screenshot_holds_nothing_hidden(mini_pack, make_app, tmp_
     walk = Walk(-1, "mini", (120, 40), Position.parse(position), ["ctrl+s"])
     checker = _Checker(mini_pack)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await _built(pilot, app)
+        saved = set()
         for tab in ("1", "2", "3"):
             await pilot.press(tab, "ctrl+s")
-            await pilot.pause()
+            await until(pilot, lambda: app.last_screenshot not in saved | {None},
+                        "a new screenshot is saved")
+            saved.add(app.last_screenshot)
             checker.screenshot(app, walk)
     assert checker.screenshots == 3

@@ -8,11 +8,11 @@ import re
 import pytest
 
 from runaway_companion.progress import Position, all_positions
-from runaway_companion.tui.panes import ViewPane
 from runaway_companion.view import View
 from leakcheck import dated_items, hidden_texts
 
-from .helpers import probes, screen_text, widget_text
+from .helpers import (at, drawn, noted, off_screen, on_screen, probes, screen_text, shows, still,
+                      tab_is, until, widget_text)
 
 TABS = ("characters", "relationships", "threads", "episodes", "new")
 
@@ -41,28 +41,26 @@ def hidden_names(pack, position: Position) -> set[str]:
     return {i.text for i in items if i.at > position and i.text not in visible}
 
 
-async def _ready(app, pilot):
-    for _ in range(50):
-        if all(app.main.pane(t) is not None for t in TABS):
-            return
-        await pilot.pause()
-    raise AssertionError("tabs never mounted")
+async def built(pilot, app) -> None:
+    """Wait until every tab is mounted (and, looked up, caught up)."""
+    await until(pilot, lambda: len(app.main.panes()) == len(TABS), "every tab is built")
 
 
-async def _drawn(app, pilot) -> None:
-    """Wait until every tab, hidden ones included, has drawn the app's current View."""
-    for _ in range(200):
-        if all(pane.view is app.view and not pane.stale for pane in app.query(ViewPane)):
-            return
-        await pilot.pause()
-    raise AssertionError("a tab never drew the current position")
+async def arrived_quietly(pilot, app, position) -> None:
+    """Wait until the app is at ``position``, drawn, the move's note out; then clear every
+    toast and wait until none is on the screen."""
+    await at(pilot, app, position)
+    await noted(pilot, app)
+    app.clear_notifications()
+    await until(pilot, lambda: not app.screen.query("Toast") and still(app),
+                "no toast on the screen")
 
 
 async def _check_position(app, pilot, pack, position: Position, screens: bool) -> int:
     """Every surface at ``position``; returns how many hidden probes were checked."""
     if app.position != position:
         app.move_to(position)
-    await _drawn(app, pilot)
+    await until(pilot, lambda: drawn(app), "every tab drew the current position")
     view = View(pack, position)
     hidden = hidden_texts(pack, position)
     probe = probes(pack, position, hidden)
@@ -114,8 +112,8 @@ async def _check_position(app, pilot, pack, position: Position, screens: bool) -
     tabs = TABS if screens or position.checkpoint == "end" else TABS[:1]
     for tab in tabs:
         app.main.action_show_tab(tab)
-        await pilot.pause()
-        glass = screen_text(app)
+        await tab_is(pilot, app, tab)
+        glass = await shows(pilot, app)  # (a drawn frame)
         assert position.describe() in glass
         assert not _leaks(glass, short), f"{where}, {tab} on screen: {_leaks(glass, short)}"
     app.main.action_show_tab("characters")
@@ -135,7 +133,7 @@ async def _run(pack, make_app, screens: bool) -> int:
     app = make_app(pack, forward[0], save=False)
     checked = 0
     async with app.run_test(size=(120, 36)) as pilot:
-        await _ready(app, pilot)
+        await built(pilot, app)
         for position in forward + back:  # forward through the show, then jumping back
             checked += await _check_position(app, pilot, pack, position, screens)
     return checked
@@ -184,23 +182,29 @@ async def test_palette_finds_nothing_for_a_hidden_name_at_any_checkpoint(which, 
 async def _palette(pilot, app, *queries: str) -> list[str]:
     """Open the palette, type each query in turn; return what the palette shows for each
     (the query itself masked, so two queries' screens can be compared)."""
-    from textual.command import CommandInput, CommandPalette
+    from textual.command import CommandInput, CommandList, CommandPalette
 
     await pilot.press("ctrl+p")
-    await pilot.pause()
+    await on_screen(pilot, app, CommandPalette)
     palette = app.screen
     assert isinstance(palette, CommandPalette)
+    hits = palette.query_one(CommandList)
+    await until(pilot, lambda: hits.option_count and all(w.is_finished for w in app.workers),
+                "the palette lists its commands")
     shown = []
     for query in queries:
+        before = list(hits.options)  # (kept: no new option can reuse an old one's id)
         palette.query_one(CommandInput).value = query
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.06)  # "No matches found" appears after a (shortened) countdown
-        await pilot.pause()
+        # its search done: new options in the list (hits, or "No matches found" after a
+        # shortened countdown), every worker finished, the frame drawn
+        await until(pilot, lambda: hits.option_count
+                    and not {id(o) for o in hits.options} & {id(o) for o in before}
+                    and all(w.is_finished for w in app.workers) and still(app),
+                    f"the palette answers {query!r}")
         glass = screen_text(app).replace(query, "«query»")
         shown.append("\n".join(line.rstrip() for line in glass.splitlines()))
     await pilot.press("escape")
-    await pilot.pause()
+    await off_screen(pilot, app, CommandPalette)
     return shown
 
 
@@ -209,8 +213,7 @@ async def test_canary_palette_hidden_names_look_like_names_that_never_existed(mi
         for position in all_positions(mini_pack.episode_count):
             if app.position != position:
                 app.move_to(position)
-            app.clear_notifications()
-            await pilot.pause()
+            await arrived_quietly(pilot, app, position)
             names = sorted(hidden_names(mini_pack, position))
             nobody, *shown = await _palette(pilot, app, "Qwyx Blorp", *names)
             assert "No matches found" in nobody, nobody
@@ -223,10 +226,11 @@ async def test_palette_at_7_end_finds_a_name_due_later_as_nothing(real_pack, run
         names = [n for n in ("Casper Vartage", "The One")
                  if n in hidden_names(real_pack, Position(7, "end"))]
         assert names, "the pack no longer hides the cult leader's name before episode 8"
+        await at(pilot, app, "7:end")
+        await noted(pilot, app)
         nobody, *shown = await _palette(pilot, app, "Qwyx Blorp", *names)
         assert all(screen == nobody for screen in shown)
         app.move_to(Position(8, "end"))
-        app.clear_notifications()
-        await pilot.pause()
+        await arrived_quietly(pilot, app, "8:end")
         [found] = await _palette(pilot, app, "Casper")
         assert "«query» Vartage" in found

@@ -12,8 +12,8 @@ from runaway_companion.tui.dialogs.picker import PickerScreen
 from leakcheck import hidden_texts
 from test_seasons import _three_seasons
 
-from .helpers import plain, probes, screen_text, until, widget_text
-from .test_leaks_ui import _drawn, _leaks, _ready
+from .helpers import drawn, plain, probes, screen_text, until, widget_text
+from .test_leaks_ui import _leaks, built
 
 
 @pytest.mark.parametrize("seed", [0, 1])
@@ -22,11 +22,11 @@ async def test_a_three_season_pack_reads_in_seasons_and_leaks_nothing(tmp_path, 
     pack = load_pack(folder, parse_cache=False)
     app = make_app(pack, "1:start", save=False)
     async with app.run_test(size=(120, 36)) as pilot:
-        await _ready(app, pilot)
+        await built(pilot, app)
         for position in all_positions(pack.episode_count):
             if app.position != position:
                 app.move_to(position)
-            await _drawn(app, pilot)
+            await until(pilot, lambda: drawn(app), "every tab drew the current position")
             assert app.sub_title == position.describe(seasons) and "Season" in app.sub_title
             probe = probes(pack, position, hidden_texts(pack, position))
             seen = widget_text(app) + "\n" + screen_text(app)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import until
+from .helpers import still, until
 
 SIZES = [(8, 3), (1, 1), (20, 5), (40, 12), (120, 36)]
 
@@ -11,8 +11,9 @@ SIZES = [(8, 3), (1, 1), (20, 5), (40, 12), (120, 36)]
 async def _shrink_and_grow(app, pilot) -> None:
     for width, height in SIZES:
         await pilot.resize_terminal(width, height)
-        await until(pilot, lambda: tuple(app.size) == (width, height), f"size {width}×{height}")
-        await pilot.pause()  # one frame drawn at that size
+        await until(pilot, lambda: not app.is_running or (
+            tuple(app.screen.size) == (width, height) and still(app)),
+            f"a frame drawn at {width}×{height} (or the app stopped)")
         assert app.is_running and app.return_code is None, (width, height)
 
 

@@ -73,7 +73,7 @@ async def test_the_header_title_follows_the_app_and_a_missing_title_line_is_quie
 
     from runaway_companion.tui.widgets import SteadyHeader
 
-    from .helpers import until
+    from .helpers import still, until
 
     class One(App[None]):
         def compose(self):
@@ -86,5 +86,7 @@ async def test_the_header_title_follows_the_app_and_a_missing_title_line_is_quie
         await until(pilot, lambda: "First title" in str(title.render()), "the header shows it")
         await title.remove()
         app.title = "Second title"  # the stock Header's watcher raises NoMatches here
-        await pilot.pause()
+        await until(pilot, lambda: not app.is_running or (not app.query("HeaderTitle")
+                                                            and still(app)),
+                    "the header is drawn without its title line (or the app stopped)")
         assert app.return_code is None and app.is_running
