@@ -23,12 +23,17 @@ def _flags(parser: argparse.ArgumentParser) -> list[str]:
 
 
 def _choices(parser: argparse.ArgumentParser) -> dict[str, list[str]]:
-    """flag -> its fixed values (e.g. --at -> start early mid late end)."""
+    """flag -> its fixed values (--format's choices; --at's checkpoints: it takes a player's time
+    too, so argparse has no choices for it)."""
+    from runaway_companion.progress import CHECKPOINTS
+
     out = {}
     for action in parser._actions:
         if action.choices and action.option_strings and not isinstance(action.choices, dict):
             for opt in action.option_strings:
                 out[opt] = [str(c) for c in action.choices]
+        elif "--at" in action.option_strings:
+            out["--at"] = list(CHECKPOINTS)
     return out
 
 
@@ -50,29 +55,23 @@ def _tree(parser: argparse.ArgumentParser) -> dict[str, dict]:
 
 def script(shell: str, parser: argparse.ArgumentParser) -> str:
     """The completion script for ``shell`` (one of :data:`SHELLS`)."""
-    from runaway_companion.progress import CHECKPOINTS
-
     tree = _tree(parser)
-    checkpoints = " ".join(CHECKPOINTS)
     if shell == "fish":
-        return _fish(tree, checkpoints)
-    body = _bash(tree, checkpoints)
+        return _fish(tree)
+    body = _bash(tree)
     if shell == "zsh":
         return ("#compdef companion\n# zsh: companion's completion, through zsh's bash "
                 "completion layer\nautoload -U +X bashcompinit && bashcompinit\n" + body)
     return body
 
 
-def _bash(tree: dict[str, dict], checkpoints: str) -> str:
+def _bash(tree: dict[str, dict]) -> str:
     cases = []
     for path, node in sorted(tree.items()):
         words = " ".join(node["words"] + node["flags"])
         values = "".join(
             f"                {flag}) COMPREPLY=($(compgen -W '{' '.join(vals)}' -- \"$cur\"));"
             f" return;;\n" for flag, vals in sorted(node["values"].items()))
-        if "--at" in node["flags"]:
-            values += (f"                --at) COMPREPLY=($(compgen -W '{checkpoints}' -- "
-                       f"\"$cur\")); return;;\n")
         cases.append(f"        '{path}')\n            case \"$prev\" in\n{values}"
                      f"            esac\n"
                      f"            COMPREPLY=($(compgen -W '{words}' -- \"$cur\"));;")
@@ -95,7 +94,7 @@ complete -o default -F _companion companion
 """
 
 
-def _fish(tree: dict[str, dict], checkpoints: str) -> str:
+def _fish(tree: dict[str, dict]) -> str:
     lines = ["# fish completion for companion (companion completion fish)",
              "complete -c companion -f"]
     top = tree[""]
@@ -112,8 +111,6 @@ def _fish(tree: dict[str, dict], checkpoints: str) -> str:
             if not flag.startswith("--"):
                 continue
             values = node["values"].get(flag)
-            if flag == "--at":
-                values = checkpoints.split()
             extra = f" -x -a '{' '.join(values)}'" if values else ""
             lines.append(f"complete -c companion -n '{cond}' -l {flag[2:]}{extra}")
     return "\n".join(lines) + "\n"
