@@ -89,26 +89,58 @@ class SteadyHeader(Header):
 
 # --- footer ---------------------------------------------------------------------------------
 class QuietFooter(Footer):
-    """Textual's Footer, except that it builds its keys once even while the app is out of
-    focus: a browser page (``companion serve``) starts unfocused, and the stock Footer would
-    show no keys until the page is clicked; and that a key which does not fit whole before the
-    palette key is not shown at all (the stock one shows what fits of it: "p Progr"). (Not a
-    performance patch: the one that rebuilt the keys only when they changed measured no gain
-    over noise and was removed — see benchmarks/README.md, "Textual patches, A/B".)"""
+    """Textual's Footer, except that:
+
+    * it builds its keys once even while the app is out of focus: a browser page (``companion
+      serve``) starts unfocused, and the stock Footer would show no keys until it is clicked;
+    * a key which does not fit whole before the palette key is not shown at all (the stock one
+      shows what fits of it: "p Progr");
+    * it rebuilds its keys at most once a frame, and only when what it would show has changed.
+      The stock Footer rebuilds all of them (one widget per key) on every focus change and every
+      ``refresh_bindings``, several times a frame: a tab switch rebuilt them twice, a start four
+      times (benchmarks/README.md, "Footer rebuilds"). Public API only: ``bindings_changed``,
+      ``recompose`` and ``Screen.active_bindings``.
+    """
 
     DEFAULT_CSS = """
     QuietFooter FooterKey.-command-palette { margin: 0; }
     """
     _keys_built = False
+    _rebuild_pending = False
+    _shown: object = None  # what the keys were last built from (:meth:`shown_keys`)
+    rebuilds = 0  # how many times the keys were built (the benchmark and tests read it)
 
     def bindings_changed(self, screen: Screen) -> None:
-        super().bindings_changed(screen)  # recomposes when the app has focus
-        if not self._keys_built and not screen.app.app_focus and self.is_attached \
-                and screen is self.screen:
-            self.call_after_refresh(self.recompose)
+        self._bindings_ready = True
+        if not self.is_attached or screen is not self.screen:
+            return
+        if not screen.app.app_focus and self._keys_built:
+            return  # as the stock Footer: no rebuild while the app is out of focus
         self._keys_built = True
+        if not self._rebuild_pending:
+            self._rebuild_pending = True
+            self.call_after_refresh(self._rebuild)
+
+    def shown_keys(self) -> tuple:
+        """Everything the keys are built from (Footer.compose reads exactly this)."""
+        app = self.app
+        palette = self.show_command_palette and app.ENABLE_COMMAND_PALETTE
+        return (palette, app.COMMAND_PALETTE_BINDING if palette else None, tuple(
+            (key, binding.key, app.get_key_display(binding), binding.description,
+             binding.action, binding.show, binding.group, binding.tooltip, enabled, tooltip)
+            for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items()))
+
+    async def _rebuild(self) -> None:
+        self._rebuild_pending = False
+        if not self.is_attached:
+            return
+        shown = self.shown_keys()
+        if shown != self._shown:
+            self._shown = shown
+            await self.recompose()
 
     async def recompose(self) -> None:
+        self.rebuilds += 1
         await super().recompose()
         self._fit_keys()
 

@@ -90,3 +90,48 @@ async def test_the_header_title_follows_the_app_and_a_missing_title_line_is_quie
                                                             and still(app)),
                     "the header is drawn without its title line (or the app stopped)")
         assert app.return_code is None and app.is_running
+
+
+def _footer_actions(footer) -> list[str]:
+    return [key.action for key in footer.query("FooterKey")]  # (its CSS type name)
+
+
+def _due_actions(screen) -> list[str]:
+    """The actions a freshly built stock Footer would show now, in its order (the palette's
+    key last, on the right)."""
+    seen: dict[str, None] = {}
+    for _node, binding, _enabled, _tip in screen.active_bindings.values():
+        if binding.show:
+            seen.setdefault(binding.action, None)
+    palette = screen.active_bindings.get(screen.app.COMMAND_PALETTE_BINDING)
+    return list(seen) + ([palette.binding.action] if palette else [])
+
+
+async def test_the_footer_rebuilds_its_keys_once_a_frame_and_only_when_they_change(
+        run_app, real_pack):
+    from runaway_companion.tui.widgets import QuietFooter
+
+    from .helpers import still, tab_is, until
+
+    async with run_app(real_pack, "3:end", size=(120, 30)) as (app, pilot):
+        footer = app.main.query_one(QuietFooter)
+
+        async def settled() -> int:
+            await until(pilot, lambda: still(app)
+                        and _footer_actions(footer) == _due_actions(app.main),
+                        "the footer shows the keys due now")
+            return footer.rebuilds
+
+        start = await settled()
+        assert start == 1, "a start builds the keys once"
+        await pilot.press("down", "down", "up")  # the cursor moves: the keys stay the same
+        assert await settled() == start
+        await pilot.press("2")  # another tab, other keys (the map's): one rebuild
+        await tab_is(pilot, app, "relationships")
+        after_tab = await settled()
+        assert after_tab == start + 1
+        assert "map" in _footer_actions(footer)
+        await pilot.press("1")
+        await tab_is(pilot, app, "characters")
+        assert await settled() == after_tab + 1
+        assert "map" not in _footer_actions(footer) and "filter" in _footer_actions(footer)
