@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Iterable, NamedTuple
 
 from runaway_companion.model import Pack
 from runaway_companion.progress import Position
-from runaway_companion.view import Change, Event, View, changes, events
+from runaway_companion.view import Change, Event, EventsMemo, View, changes, events
 
 if TYPE_CHECKING:  # pragma: no cover
     from runaway_companion.together import Together
@@ -95,6 +95,7 @@ class Session:
         self.news_open = False  # the New tab is in front: every move forward restarts it
         self._news_cache: tuple[tuple[Position, Position], list[Change]] | None = None
         self._events_cache: tuple[tuple[Position, Position], list[Event]] | None = None
+        self._events_memo = EventsMemo()
 
     # --- moves ----------------------------------------------------------------------------
     def needs_confirm(self, target: Position) -> bool:
@@ -158,5 +159,5 @@ class Session:
             return since, []
         key = (since, self.position)
         if self._events_cache is None or self._events_cache[0] != key:
-            self._events_cache = (key, events(self.view, items))  # type: ignore[arg-type]
+            self._events_cache = (key, events(self.view, items, self._events_memo))  # type: ignore[arg-type]
         return since, self._events_cache[1]

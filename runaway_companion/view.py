@@ -603,7 +603,8 @@ def _linked(a: Change, b: Change, touch: dict[int, set[str]], ia: int, ib: int) 
     return bool(touch[ia] & touch[ib])
 
 
-def events(view_after: View, items: list[Change]) -> list[Event]:
+def events(view_after: View, items: list[Change],
+           memo: EventsMemo | None = None) -> list[Event]:
     """``items`` (what :func:`changes` gives for a move to ``view_after.position``) as one line
     per event, newest checkpoint first. Nothing is added: every event is made of those lines,
     and named with ``view_after``'s names.
@@ -624,8 +625,11 @@ def events(view_after: View, items: list[Change]) -> list[Event]:
     An event is told by its first line in :data:`HEADLINE` order; it names everyone and every
     thread its lines touch. An episode's title line is no event: the episode's heading says it
     (:attr:`EpisodeView.label` at the new position).
+
+    ``memo`` (an :class:`EventsMemo`): reuse what an earlier call worked out (the same result).
     """
-    namer = _Namer(view_after)
+    names = _names_key(view_after)
+    namer = memo.namer(names, view_after) if memo is not None else _Namer(view_after)
     by_at: dict[Position, list[Change]] = {}
     for change in items:
         if change.kind == "episode-title":  # said by its episode's heading
@@ -633,8 +637,46 @@ def events(view_after: View, items: list[Change]) -> list[Event]:
         by_at.setdefault(change.at, []).append(change)
     out: list[Event] = []
     for at in sorted(by_at, key=lambda p: p.key, reverse=True):
-        out.extend(_events_at(at, by_at[at], namer))
+        if memo is None:
+            out.extend(_events_at(at, by_at[at], namer))
+        else:
+            out.extend(memo.events_at(names, at, by_at[at], namer))
     return out
+
+
+def _names_key(view: View) -> tuple:
+    """Everything :class:`_Namer` reads of a View: who is known, by which names, played by whom."""
+    return tuple((c.name, c.aliases, c.actor) for c in view.characters)
+
+
+class EventsMemo:
+    """What :func:`events` worked out, kept for the next call: one checkpoint's events are the
+    same whenever the same lines are named with the same names (a move back, or forward past a
+    checkpoint that introduced nobody, repeats them). Keyed by everything they are made of;
+    bounded (emptied when full)."""
+
+    def __init__(self, limit: int = 2048) -> None:
+        self.limit = limit
+        self._namers: dict[tuple, _Namer] = {}
+        self._events: dict[tuple, list[Event]] = {}
+
+    def namer(self, names: tuple, view: View) -> "_Namer":
+        namer = self._namers.get(names)
+        if namer is None:
+            if len(self._namers) >= 64:
+                self._namers.clear()
+            namer = self._namers[names] = _Namer(view)
+        return namer
+
+    def events_at(self, names: tuple, at: Position, lines: list[Change],
+                  namer: "_Namer") -> list[Event]:
+        key = (names, at, tuple(lines))
+        found = self._events.get(key)
+        if found is None:
+            if len(self._events) >= self.limit:
+                self._events.clear()
+            found = self._events[key] = _events_at(at, lines, namer)
+        return found
 
 
 def _events_at(at: Position, lines: list[Change], namer: _Namer) -> list[Event]:

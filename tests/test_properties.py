@@ -23,7 +23,7 @@ from runaway_companion.export import to_json
 from runaway_companion.model import Item, Pack
 from runaway_companion.pack import PackError, load_pack
 from runaway_companion.progress import Position, all_positions
-from runaway_companion.view import View, changes, revealed
+from runaway_companion.view import EventsMemo, View, changes, events, revealed
 from leakcheck import dated_items, hidden_texts
 from packgen import make_pack, mutate, reveal_keys, write_pack
 
@@ -182,6 +182,21 @@ def test_new_since_last_time_is_exactly_what_lies_between(tmp_path_factory, seed
               for ch in appearances]
     folded = [n for names in folded for n in names]
     assert len(found) == len(revealed_now) - len(folded) + len(appearances)
+
+
+@PROPS
+@given(seed=SEEDS, walk=st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1)), min_size=1,
+                                 max_size=8), limit=st.sampled_from([1, 3, 2048]))
+def test_events_with_a_memo_kept_across_calls_are_the_events_worked_out_afresh(
+        tmp_path_factory, seed, walk, limit):
+    pack = generated(tmp_path_factory, seed)
+    positions = all_positions(pack.episode_count)
+    memo = EventsMemo(limit)
+    for a, b in walk:  # any pairs, in any order, with one memo (a small one empties often)
+        i, j = sorted((int(a * (len(positions) - 1)), int(b * (len(positions) - 1))))
+        view = View(pack, positions[j])
+        items = changes(pack, positions[i], positions[j])
+        assert events(view, items, memo) == events(view, items)
 
 
 # --- no reveal point, no entry --------------------------------------------------------------
