@@ -27,6 +27,7 @@ PRIVATE_TEXTUAL_NAMES: tuple[tuple[str, str], ...] = (
     ("textual.app.App", "_notifications"),  # unnotify
     ("textual.app.App", "_unnotify"),  # unnotify
     ("textual.app.App", "_driver"),  # write_terminal_title
+    ("textual.widgets.Footer", "_bindings_ready"),  # QuietFooter (set as the stock one sets it)
 )
 
 
@@ -98,8 +99,9 @@ class QuietFooter(Footer):
     * it rebuilds its keys at most once a frame, and only when what it would show has changed.
       The stock Footer rebuilds all of them (one widget per key) on every focus change and every
       ``refresh_bindings``, several times a frame: a tab switch rebuilt them twice, a start four
-      times (benchmarks/README.md, "Footer rebuilds"). Public API only: ``bindings_changed``,
-      ``recompose`` and ``Screen.active_bindings``.
+      times (benchmarks/README.md, "Footer rebuilds"). Public API (``bindings_changed``,
+      ``recompose``, ``Screen.active_bindings``) plus the one flag the stock
+      ``bindings_changed`` sets, ``_bindings_ready`` (listed below).
     """
 
     DEFAULT_CSS = """
