@@ -159,5 +159,6 @@ class Session:
             return since, []
         key = (since, self.position)
         if self._events_cache is None or self._events_cache[0] != key:
-            self._events_cache = (key, events(self.view, items, self._events_memo))  # type: ignore[arg-type]
+            found = events(self.view, items, self._events_memo)  # type: ignore[arg-type]
+            self._events_cache = (key, found)
         return since, self._events_cache[1]

@@ -626,10 +626,12 @@ def events(view_after: View, items: list[Change],
     thread its lines touch. An episode's title line is no event: the episode's heading says it
     (:attr:`EpisodeView.label` at the new position).
 
-    ``memo`` (an :class:`EventsMemo`): reuse what an earlier call worked out (the same result).
+    ``memo`` (an :class:`EventsMemo`): reuse what an earlier call worked out (the same result;
+    without one, everything is worked out afresh).
     """
+    memo = memo if memo is not None else EventsMemo()
     names = _names_key(view_after)
-    namer = memo.namer(names, view_after) if memo is not None else _Namer(view_after)
+    namer = memo.namer(names, view_after)
     by_at: dict[Position, list[Change]] = {}
     for change in items:
         if change.kind == "episode-title":  # said by its episode's heading
@@ -637,10 +639,7 @@ def events(view_after: View, items: list[Change],
         by_at.setdefault(change.at, []).append(change)
     out: list[Event] = []
     for at in sorted(by_at, key=lambda p: p.key, reverse=True):
-        if memo is None:
-            out.extend(_events_at(at, by_at[at], namer))
-        else:
-            out.extend(memo.events_at(names, at, by_at[at], namer))
+        out.extend(memo.events_at(names, at, by_at[at], namer))
     return out
 
 
