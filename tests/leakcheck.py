@@ -1,6 +1,8 @@
 """Shared helpers for leak tests: which texts are hidden at a position, and which are due."""
 from __future__ import annotations
 
+import re
+
 from runaway_companion.model import Item, Pack
 from runaway_companion.progress import Position
 
@@ -44,17 +46,30 @@ def due_texts(pack: Pack, position: Position) -> set[str]:
     return {i.text for i in dated_items(pack) if i.at <= position}
 
 
+_WORD = re.compile(r"\w+")
+
+
 def find_leaks(text: str, probe: dict[str, str], typed: tuple[str, ...] = ()) -> list[str]:
     """Hidden texts whose probe (see tests/tui/helpers.probes) occurs in ``text`` as words
     ("shot" is not in "Screenshot"). ``typed``: what the viewer typed (a filter, a palette
     query): a probe inside it is the viewer's own words, not a leak."""
-    import re
-
+    words = None  # the whole words of ``text``, read once: most probes fail on their first word
     found = []
     for hidden, p in probe.items():
+        whole = p == hidden
+        first = _WORD.match(p)
+        # a match starts a word of ``text``; its first word is a whole one there when the probe
+        # goes on after it with a non-word character (or is one word that must end there)
+        if first and (first.end() < len(p) or whole):
+            if words is None:
+                words = set(_WORD.findall(text))
+            if first.group() not in words:
+                continue
         if p not in text or any(p in t for t in typed):
             continue
-        tail = r"(?!\w)" if p == hidden else ""
+        tail = r"(?!\w)" if whole else ""
         if re.search(r"(?<!\w)" + re.escape(p) + tail, text):
             found.append(hidden)
     return sorted(found)
+
+

@@ -11,6 +11,7 @@ from textual.widgets import Input, OptionList, Static, Tab
 
 from runaway_companion.model import Pack
 from runaway_companion.progress import Position
+from runaway_companion.tui.text import Deferred, Rows
 
 _WIDE = 4000
 
@@ -36,6 +37,10 @@ def plain(renderable) -> str:
         return renderable.plain
     if isinstance(renderable, Group):
         return "\n".join(plain(r) for r in renderable.renderables)
+    if isinstance(renderable, Rows):  # (as a wide console shows it, without its padding)
+        return "\n".join(f"{label} {plain(text)}" for label, text in renderable.rows)
+    if isinstance(renderable, Deferred):
+        return plain(renderable.renderable)
     if isinstance(renderable, Table):
         cells = [list(column.cells) for column in renderable.columns]
         rows = zip(*cells) if cells else []

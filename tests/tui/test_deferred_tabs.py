@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from runaway_companion.progress import Position
+from leakcheck import find_leaks
 
 from .helpers import at, drawn, noted, shows, still, tab_is, until, widget_text
-from .test_leaks_ui import TABS, _leaks, hidden_names
+from .test_leaks_ui import TABS, hidden_names
 
 LATE, EARLY = Position(8, "end"), Position(1, "end")
 
@@ -39,7 +40,7 @@ async def test_every_tab_holds_the_earlier_position_as_soon_as_a_move_back_retur
             pane = _pane(app, tab)
             assert not pane.stale and pane.view.position == EARLY, tab
             text = widget_text(app, pane)
-            assert _leaks(text, {h: h for h in hidden}) == [], tab
+            assert find_leaks(text, {h: h for h in hidden}) == [], tab
 
 
 @pytest.mark.asyncio

@@ -15,10 +15,10 @@ from runaway_companion.progress import Position
 from runaway_companion.tui import household
 from runaway_companion.tui.dialogs.confirm import ConfirmScreen, confirm_question
 from runaway_companion.tui.dialogs.profiles import ProfileScreen, TogetherScreen
-from leakcheck import hidden_texts
+from leakcheck import find_leaks, hidden_texts
 
 from .helpers import drawn, probes, screen_text, shows, tab_is, until, widget_text
-from .test_leaks_ui import _leaks, built
+from .test_leaks_ui import built
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "example"
 
@@ -169,7 +169,7 @@ async def test_together_leaks_nothing_past_the_earliest_member(example_pack, mak
                 app.main.action_show_tab(tab)
                 await tab_is(pilot, app, tab)
                 seen = widget_text(app) + "\n" + await shows(pilot, app)  # (a drawn frame)
-                assert not _leaks(seen, probe), (a, b, str(shown), tab, _leaks(seen, probe)[:3])
+                assert not find_leaks(seen, probe), (a, b, str(shown), tab, find_leaks(seen, probe)[:3])
         app.main.action_show_tab("characters")
     # nobody went back
     assert Position.parse(_saved(example_pack, "ana")) >= Position.parse(a)

@@ -3,30 +3,16 @@ every thread and episode detail, and the palette show nothing dated later — an
 is there. Run on the canary pack (15 positions) and the real pack (40 positions)."""
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from runaway_companion.progress import Position, all_positions
 from runaway_companion.view import View
-from leakcheck import dated_items, hidden_texts
+from leakcheck import dated_items, find_leaks, hidden_texts
 
 from .helpers import (at, drawn, noted, off_screen, on_screen, probes, screen_text, shows, still,
                       tab_is, until, widget_text)
 
 TABS = ("characters", "relationships", "threads", "episodes", "new")
-
-
-def _leaks(text: str, probe: dict[str, str]) -> list[str]:
-    """Hidden texts whose probe occurs in ``text`` as words ("shot" is not in "Screenshot")."""
-    found = []
-    for hidden, p in probe.items():
-        if p not in text:
-            continue
-        tail = r"(?!\w)" if p == hidden else ""
-        if re.search(r"(?<!\w)" + re.escape(p) + tail, text):
-            found.append(hidden)
-    return sorted(found)
 
 
 def hidden_names(pack, position: Position) -> set[str]:
@@ -68,7 +54,7 @@ async def _check_position(app, pilot, pack, position: Position, screens: bool) -
     assert app.sub_title == position.describe()
 
     text = widget_text(app)
-    assert not _leaks(text, probe), f"{where}: {_leaks(text, probe)[:5]}"
+    assert not find_leaks(text, probe), f"{where}: {find_leaks(text, probe)[:5]}"
     # everything due: every name known now, every thread, every episode label
     for c in view.characters:
         assert c.name in text, f"{where}: {c.name} missing"
@@ -81,7 +67,7 @@ async def _check_position(app, pilot, pack, position: Position, screens: bool) -
         app.main.select("character", c.id)
         # (app.pane draws what a hidden tab was given for after the frame, as showing it does)
         text = widget_text(app, app.main.pane("characters"), app.main.pane("relationships"))
-        assert not _leaks(text, probe), f"{where}, {c.name}: {_leaks(text, probe)[:5]}"
+        assert not find_leaks(text, probe), f"{where}, {c.name}: {find_leaks(text, probe)[:5]}"
         for fact in c.facts:
             assert fact.text in text, f"{where}, {c.name}: fact missing: {fact.text}"
         for value in (c.role, c.status, c.actor):
@@ -94,7 +80,8 @@ async def _check_position(app, pilot, pack, position: Position, screens: bool) -
     for t in view.threads:
         app.main.select("thread", t.id)
         text = widget_text(app, app.main.pane("threads"))
-        assert not _leaks(text, probe), f"{where}, thread {t.id}: {_leaks(text, probe)[:5]}"
+        leaks = find_leaks(text, probe)
+        assert not leaks, f"{where}, thread {t.id}: {leaks[:5]}"
         for beat in t.beats:
             assert beat.text in text, f"{where}, thread {t.id}: beat missing: {beat.text}"
         if t.resolution:
@@ -102,7 +89,8 @@ async def _check_position(app, pilot, pack, position: Position, screens: bool) -
     for e in view.episodes:
         app.main.select("episode", str(e.number))
         text = widget_text(app, app.main.pane("episodes"))
-        assert not _leaks(text, probe), f"{where}, episode {e.number}: {_leaks(text, probe)[:5]}"
+        leaks = find_leaks(text, probe)
+        assert not leaks, f"{where}, episode {e.number}: {leaks[:5]}"
         for beat in e.recap:
             assert beat.text in text, f"{where}, episode {e.number}: recap missing"
 
@@ -115,7 +103,8 @@ async def _check_position(app, pilot, pack, position: Position, screens: bool) -
         await tab_is(pilot, app, tab)
         glass = await shows(pilot, app)  # (a drawn frame)
         assert position.describe() in glass
-        assert not _leaks(glass, short), f"{where}, {tab} on screen: {_leaks(glass, short)}"
+        leaks = find_leaks(glass, short)
+        assert not leaks, f"{where}, {tab} on screen: {leaks}"
     app.main.action_show_tab("characters")
     return len(probe)
 

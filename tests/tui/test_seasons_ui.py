@@ -9,11 +9,11 @@ from textual.widgets import OptionList
 from runaway_companion.pack import load_pack
 from runaway_companion.progress import Position, all_positions
 from runaway_companion.tui.dialogs.picker import PickerScreen
-from leakcheck import hidden_texts
+from leakcheck import find_leaks, hidden_texts
 from test_seasons import _three_seasons
 
 from .helpers import drawn, plain, probes, screen_text, until, widget_text
-from .test_leaks_ui import _leaks, built
+from .test_leaks_ui import built
 
 
 @pytest.mark.parametrize("seed", [0, 1])
@@ -30,7 +30,7 @@ async def test_a_three_season_pack_reads_in_seasons_and_leaks_nothing(tmp_path, 
             assert app.sub_title == position.describe(seasons) and "Season" in app.sub_title
             probe = probes(pack, position, hidden_texts(pack, position))
             seen = widget_text(app) + "\n" + screen_text(app)
-            assert not _leaks(seen, probe), (position.label(seasons), _leaks(seen, probe)[:3])
+            assert not find_leaks(seen, probe), (position.label(seasons), find_leaks(seen, probe)[:3])
         await pilot.press("p")
         await until(pilot, lambda: isinstance(app.screen, PickerScreen)
                     and app.screen.query("#picker-episodes"), "the picker is open")
