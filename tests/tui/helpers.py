@@ -1,6 +1,7 @@
 """Reading what the TUI shows: the glass (screen text) and every widget's full content."""
 from __future__ import annotations
 
+import asyncio
 import io
 
 from rich.console import Console, Group
@@ -109,13 +110,26 @@ def collapse(text: str) -> str:
     return " ".join(text.split())
 
 
-async def until(pilot, check, what: str, tries: int = 200) -> None:
-    """Wait (one pause at a time, at most ``tries``) until ``check()`` holds: a defined state."""
-    for _ in range(tries):
-        if check():
-            return
-        await pilot.pause()
-    raise AssertionError(f"never reached: {what}")
+async def until(pilot, check, what: str, timeout: float = 10.0) -> None:
+    """Wait until ``check()`` holds — a defined state — with the screen on top mounted (a
+    dialog just pushed has run its ``on_mount``). Between checks a short pause (1 ms at first,
+    up to 16 ms: the app's frame) after which the screen is brought up to date; at most
+    ``timeout`` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    delay = 0.001
+    while not (_top_mounted(pilot.app) and check()):
+        if loop.time() > deadline:
+            raise AssertionError(f"never reached: {what}")
+        await pilot.pause(delay)
+        delay = min(delay * 2, 0.016)
+
+
+def _top_mounted(app) -> bool:
+    try:
+        return app.screen.is_mounted
+    except Exception:  # no screen any more: the app has stopped
+        return True
 
 
 # --- waits for a defined state (never a count of pauses) ------------------------------------

@@ -26,19 +26,32 @@ def _labels(header: str) -> dict[int, int]:
     return {int(m.group()): m.start() for m in re.finditer(r"\d+", header)}
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 36), (200, 50)])
-async def test_the_timeline_shows_every_episode_in_order_at_each_width(real_pack, run_app, size):
-    async with run_app(real_pack, "6:late", size=size) as (app, pilot):
+WIDTHS = [(80, 24), (120, 36), (200, 50)]  # one app each test, resized from the first
+
+
+async def _resized(pilot, app, size) -> None:
+    """At ``size``: the terminal resized (unless it is already) and a frame drawn there."""
+    if tuple(app.size) != size:
+        await pilot.resize_terminal(*size)
+    await until(pilot, lambda: tuple(app.screen.size) == size and still(app),
+                f"a frame drawn at {size[0]}×{size[1]}")
+
+
+async def test_the_timeline_shows_every_episode_in_order_at_each_width(real_pack, run_app):
+    async with run_app(real_pack, "6:late", size=WIDTHS[0]) as (app, pilot):
         timeline = await _threads(app, pilot)
-        header = plain(timeline.render()).splitlines()[0]
-        assert sorted(_labels(header)) == list(range(1, real_pack.episode_count + 1))
+        for size in WIDTHS:
+            await _resized(pilot, app, size)
+            header = plain(timeline.render()).splitlines()[0]
+            assert sorted(_labels(header)) == list(range(1, real_pack.episode_count + 1)), size
 
 
 async def test_timeline_columns_grow_between_80_120_and_200_columns(real_pack, run_app):
     steps, names = [], []
-    for size in [(80, 24), (120, 36), (200, 50)]:
-        async with run_app(real_pack, "6:late", size=size) as (app, pilot):
-            timeline = await _threads(app, pilot)
+    async with run_app(real_pack, "6:late", size=WIDTHS[0]) as (app, pilot):
+        timeline = await _threads(app, pilot)
+        for size in WIDTHS:
+            await _resized(pilot, app, size)
             lines = plain(timeline.render()).splitlines()
             labels = _labels(lines[0])
             steps.append(labels[2] - labels[1])
@@ -57,40 +70,44 @@ async def test_the_threads_count_line_is_whole_at_80_columns(real_pack, run_app)
         await until(pilot, lambda: text in screen_text(app), "the whole count line on the glass")
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 36), (200, 50)])
-async def test_a_beat_at_the_end_of_an_episode_sits_inside_that_episodes_span(real_pack, run_app,
-                                                                           size):
-    async with run_app(real_pack, "8:end", size=size) as (app, pilot):
+async def test_a_beat_at_the_end_of_an_episode_sits_inside_that_episodes_span(real_pack, run_app):
+    async with run_app(real_pack, "8:end", size=WIDTHS[0]) as (app, pilot):
         timeline = await _threads(app, pilot)
-        lines = plain(timeline.render()).splitlines()
-        labels = _labels(lines[0])
-        checked = 0
-        for row, thread in zip(lines[1:], app.view.threads):
-            for beat in thread.beats:
-                episode = beat.at.episode
-                if beat.at.checkpoint != "end" or episode == real_pack.episode_count:
-                    continue
-                # the beat's column: the one the timeline places it at, drawn as a beat
-                col = next(x for x in range(labels[episode], labels[episode + 1])
-                           if row[x] in (BEAT, RESOLVED, OPEN_END)
-                           and all(row[y] not in (BEAT, RESOLVED, OPEN_END)
-                                   for y in range(x + 1, labels[episode + 1])))
-                # after its own episode's label, and an edge (not the next label) right after
-                assert labels[episode] <= col < labels[episode + 1] - 1, (thread.id, col)
-                assert lines[0][labels[episode + 1] - 1] == EDGE
-                checked += 1
-        assert checked, "the pack has beats at an episode's end"
+        for size in WIDTHS:
+            await _resized(pilot, app, size)
+            _beats_inside_their_spans(plain(timeline.render()).splitlines(), app, real_pack, size)
 
 
-@pytest.mark.parametrize("width", [40, 30, 24])
-async def test_a_narrow_header_abbreviates_the_position_and_never_cuts_it(mini_pack, run_app,
-                                                                        width):
-    async with run_app(mini_pack, "2:mid", size=(width, 12)) as (app, pilot):
-        forms = ("Episode 2 · halfway", "Ep 2 · mid", "2:mid")
-        await until(pilot, lambda: any(f in screen_text(app).splitlines()[0] for f in forms),
-                    "the header shows where you are")
-        header = screen_text(app).splitlines()[0]
-        assert "…" not in header
+def _beats_inside_their_spans(lines, app, real_pack, size) -> None:
+    """Every beat at an episode's end sits inside that episode's span on the timeline."""
+    labels = _labels(lines[0])
+    checked = 0
+    for row, thread in zip(lines[1:], app.view.threads):
+        for beat in thread.beats:
+            episode = beat.at.episode
+            if beat.at.checkpoint != "end" or episode == real_pack.episode_count:
+                continue
+            # the beat's column: the one the timeline places it at, drawn as a beat
+            col = next(x for x in range(labels[episode], labels[episode + 1])
+                       if row[x] in (BEAT, RESOLVED, OPEN_END)
+                       and all(row[y] not in (BEAT, RESOLVED, OPEN_END)
+                               for y in range(x + 1, labels[episode + 1])))
+            # after its own episode's label, and an edge (not the next label) right after
+            assert labels[episode] <= col < labels[episode + 1] - 1, (size, thread.id, col)
+            assert lines[0][labels[episode + 1] - 1] == EDGE
+            checked += 1
+    assert checked, (size, "the pack has beats at an episode's end")
+
+
+async def test_a_narrow_header_abbreviates_the_position_and_never_cuts_it(mini_pack, run_app):
+    forms = ("Episode 2 · halfway", "Ep 2 · mid", "2:mid")
+    async with run_app(mini_pack, "2:mid", size=(40, 12)) as (app, pilot):
+        for width in (40, 30, 24):
+            await _resized(pilot, app, (width, 12))
+            await until(pilot, lambda: any(f in screen_text(app).splitlines()[0] for f in forms),
+                        f"the header shows where you are at {width} columns")
+            header = screen_text(app).splitlines()[0]
+            assert "…" not in header, width
         assert app.sub_title == "Episode 2 · halfway"  # the window title keeps the words
         for title, sub_title in app.title_forms:  # never an episode title
             for episode in mini_pack.episodes:
@@ -109,10 +126,9 @@ async def test_the_header_follows_a_move_at_40_columns(mini_pack, run_app):
                     "the header shows the new checkpoint")
 
 
-@pytest.mark.parametrize("size", [(40, 12), (60, 12), (80, 24)])
 @pytest.mark.parametrize("tab", ["1", "3"])
-async def test_the_footer_shows_only_whole_keys(real_pack, run_app, size, tab):
-    async with run_app(real_pack, "6:late", size=size) as (app, pilot):
+async def test_the_footer_shows_only_whole_keys(real_pack, run_app, tab):
+    async with run_app(real_pack, "6:late", size=(40, 12)) as (app, pilot):
         await pilot.press(tab)
         words = {"Tabs", "Step", "12345", "[]"}
         for shown in app.active_bindings.values():
@@ -124,8 +140,10 @@ async def test_the_footer_shows_only_whole_keys(real_pack, run_app, size, tab):
             return footer.endswith("▏^p palette") and all(
                 w in words for w in footer[:-len("▏^p palette")].split())
 
-        await until(pilot, whole, f"only whole keys in the footer: "
-                                  f"{screen_text(app).splitlines()[-1]!r}")
+        for size in [(40, 12), (60, 12), (80, 24)]:
+            await _resized(pilot, app, size)
+            await until(pilot, whole, f"only whole keys in the footer at {size}: "
+                                      f"{screen_text(app).splitlines()[-1]!r}")
 
 
 async def test_toasts_are_short_lived_and_sit_over_the_list_not_the_card(real_pack, make_app):
@@ -176,24 +194,28 @@ async def test_the_new_things_toast_is_not_repeated_on_every_step(real_pack, run
                     "the jump's toast")
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 36), (200, 50)])
-@pytest.mark.parametrize("message", [
-    "A longer line of text to wrap in the toast, as a warning might be. END",
-    "4 new things since Episode 6 · three quarters in — press 5 to catch up.",
-    "A longer line of text to wrap in the toast, as a warning might be, to its last word."],
-    ids=["wraps-to-five-lines", "the-new-things-toast", "wraps-to-four-lines"])
-async def test_a_wrapped_toast_shows_every_line_above_the_footer(real_pack, make_app, size,
-                                                                 message):
+TOASTS = ["A longer line of text to wrap in the toast, as a warning might be. END",  # 5 lines
+          "4 new things since Episode 6 · three quarters in — press 5 to catch up.",
+          "A longer line of text to wrap in the toast, as a warning might be, to its last word."]
+
+
+async def test_a_wrapped_toast_shows_every_line_above_the_footer(real_pack, make_app):
     from runaway_companion.tui.main import TABS
 
     app = make_app(real_pack, "6:late", save=False)
-    async with app.run_test(size=size, notifications=True) as pilot:
+    async with app.run_test(size=WIDTHS[0], notifications=True) as pilot:
         await until(pilot, lambda: len(app.main.panes()) == len(TABS), "every tab is built")
-        app.clear_notifications()
-        app.say(message)
-        await until(pilot, lambda: app.screen.query("Toast") and still(app), "the toast drawn")
-        toast = app.screen.query_one("Toast")
-        rows = screen_text(app).splitlines()[toast.region.y:toast.region.bottom]
-        shown = " ".join(row[toast.region.x + 1:toast.region.right].strip() for row in rows)
-        assert " ".join(shown.split()) == message
-        assert toast.region.bottom <= app.main.query_one("QuietFooter").region.y
+        for size in WIDTHS:
+            await _resized(pilot, app, size)
+            for message in TOASTS:
+                app.clear_notifications()
+                await until(pilot, lambda: not app.screen.query("Toast"), "no toast")
+                app.say(message)
+                await until(pilot, lambda: app.screen.query("Toast") and still(app),
+                            "the toast drawn")
+                toast = app.screen.query_one("Toast")
+                rows = screen_text(app).splitlines()[toast.region.y:toast.region.bottom]
+                shown = " ".join(row[toast.region.x + 1:toast.region.right].strip()
+                                 for row in rows)
+                assert " ".join(shown.split()) == message, size
+                assert toast.region.bottom <= app.main.query_one("QuietFooter").region.y, size

@@ -17,20 +17,32 @@ async def _shrink_and_grow(app, pilot) -> None:
         assert app.is_running and app.return_code is None, (width, height)
 
 
+# (the key that opens it, the screen then on top); one app visits them all in turn
+SCREENS = [(None, "main"), ("p", "PickerScreen"), ("question_mark", "HelpScreen"), ("m", "main"),
+           ("s", "main"), ("4", "main"), ("3", "main"), ("5", "main")]
+
+
+async def _sized(pilot, app, width: int, height: int) -> None:
+    """Resize the terminal and wait until a frame is drawn at that size."""
+    await pilot.resize_terminal(width, height)
+    await until(pilot, lambda: tuple(app.screen.size) == (width, height) and still(app),
+                f"a frame drawn at {width}×{height}")
+
+
 @pytest.mark.asyncio
-@pytest.mark.parametrize("key,screen", [(None, "main"), ("p", "PickerScreen"),
-                                        ("question_mark", "HelpScreen"), ("m", "main"),
-                                        ("s", "main"), ("4", "main"), ("3", "main"),
-                                        ("5", "main")])
-async def test_no_terminal_size_crashes_a_screen_or_dialog(real_pack, make_app, key, screen):
+async def test_no_terminal_size_crashes_a_screen_or_dialog(real_pack, make_app):
     app = make_app(real_pack, "3:mid", save=False)
     async with app.run_test(size=(120, 36)) as pilot:
         await until(pilot, lambda: app.screen.query("TabbedContent"), "the main screen")
-        if key:
-            await pilot.press(key)
+        for key, screen in SCREENS:
+            if key:
+                await pilot.press(key)
             if screen != "main":
                 await until(pilot, lambda: type(app.screen).__name__ == screen, screen)
-        await _shrink_and_grow(app, pilot)
+            await _shrink_and_grow(app, pilot)
+            if screen != "main":  # back to the tabs for the next one
+                await pilot.press("escape")
+                await until(pilot, lambda: app.screen is app.main, f"{screen} closed")
     assert app.return_code in (None, 0)
 
 
@@ -51,29 +63,36 @@ PAGE_KEYS = ["pageup", "pagedown", "home", "end", "pagedown", "down", "pageup"]
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("height", [1, 2, 3, 4])
 @pytest.mark.parametrize("tab", ["1", "2", "3", "4"])
 async def test_page_keys_in_a_tab_list_at_a_terminal_four_rows_high_or_less(real_pack, make_app,
-                                                                         tab, height):
+                                                                         tab):
     app = make_app(real_pack, "3:mid", save=False)
-    async with app.run_test(size=(80, height)) as pilot:
+    async with app.run_test(size=(80, 1)) as pilot:  # started at one row, then 2, 3 and 4
         await until(pilot, lambda: app.screen.query("TabbedContent"), "the main screen")
         await pilot.press(tab)
-        for key in PAGE_KEYS:
-            await pilot.press(key)
-            assert app.is_running and app.return_code is None, (tab, height, key)
+        for height in (1, 2, 3, 4):
+            if height > 1:
+                await _sized(pilot, app, 80, height)
+            for key in PAGE_KEYS:
+                await pilot.press(key)
+                assert app.is_running and app.return_code is None, (tab, height, key)
     assert app.return_code in (None, 0)
 
 
+PICKER_SIZES = [(24, 30), (20, 30), (16, 12), (80, 4), (80, 2)]
+
+
 @pytest.mark.asyncio
-@pytest.mark.parametrize("size", [(24, 30), (20, 30), (16, 12), (80, 4), (80, 2)])
 @pytest.mark.parametrize("side", ["episodes", "checkpoints"])
-async def test_page_keys_in_the_pickers_lists_at_tiny_sizes(real_pack, make_app, side, size):
+async def test_page_keys_in_the_pickers_lists_at_tiny_sizes(real_pack, make_app, side):
     app = make_app(real_pack, "3:mid", save=False, first_run=True)  # the picker opens by itself
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=PICKER_SIZES[0]) as pilot:  # then smaller and smaller
         await until(pilot, lambda: type(app.screen).__name__ == "PickerScreen", "the picker")
         app.screen.query_one(f"#picker-{side}").focus()
-        for key in PAGE_KEYS:
-            await pilot.press(key)
-            assert app.is_running and app.return_code is None, (side, size, key)
+        for size in PICKER_SIZES:
+            if size != PICKER_SIZES[0]:
+                await _sized(pilot, app, *size)
+            for key in PAGE_KEYS:
+                await pilot.press(key)
+                assert app.is_running and app.return_code is None, (side, size, key)
     assert app.return_code in (None, 0)
