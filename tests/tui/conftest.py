@@ -31,6 +31,13 @@ def _tui_env(tmp_path, monkeypatch):
     from textual.command import CommandPalette
 
     monkeypatch.setattr(CommandPalette, "_NO_MATCHES_COUNTDOWN", 0.02)
+    # Pilot.press and Pilot.pause wait "until the process is idle": sleeps of 20 ms until one
+    # used under 1 ms of CPU, at least 40 ms a key. 5 ms sleeps (under 0.25 ms of CPU) tell
+    # the same; tests wait for defined states (helpers.until) anyway
+    import textual._wait
+
+    monkeypatch.setattr(textual._wait, "SLEEP_GRANULARITY", 0.005)
+    monkeypatch.setattr(textual._wait, "SLEEP_IDLE", 0.00025)
     return state
 
 

@@ -9,7 +9,7 @@ from textual.widgets import OptionList
 from runaway_companion.progress import Position
 from runaway_companion.tui.dialogs.picker import PickerScreen
 
-from .helpers import screen_text, until, widget_text
+from .helpers import noted, screen_text, until, widget_text
 
 
 def _news_text(app) -> str:
@@ -25,8 +25,9 @@ async def test_with_the_new_tab_open_three_steps_show_only_the_last_steps_reveal
         mini_pack, run_app):
     async with run_app(mini_pack, "1:end", size=(100, 30)) as (app, pilot):
         await _show_new_tab(app, pilot)
-        for _ in range(3):  # to 2:start, 2:early, 2:mid
+        for _ in range(3):  # to 2:start, 2:early, 2:mid: three steps, each noted
             await pilot.press("]")
+            await noted(pilot, app)
         await until(pilot, lambda: app.position == Position(2, "mid")
                     and "New since Episode 2 · about a quarter in" in _news_text(app),
                     "the third step's news drawn")

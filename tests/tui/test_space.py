@@ -29,11 +29,16 @@ def _labels(header: str) -> dict[int, int]:
 WIDTHS = [(80, 24), (120, 36), (200, 50)]  # one app each test, resized from the first
 
 
-async def _resized(pilot, app, size) -> None:
-    """At ``size``: the terminal resized (unless it is already) and a frame drawn there."""
+async def _resized(pilot, app, size, widget=None) -> None:
+    """At ``size``: the terminal resized (unless it is already) and a frame drawn there;
+    ``widget`` (which grows with the terminal) laid out again at its new width."""
+    before = widget.size.width if widget is not None else None
     if tuple(app.size) != size:
         await pilot.resize_terminal(*size)
-    await until(pilot, lambda: tuple(app.screen.size) == size and still(app),
+    else:
+        before = None
+    await until(pilot, lambda: tuple(app.screen.size) == size and still(app)
+                and (before is None or widget.size.width != before),
                 f"a frame drawn at {size[0]}×{size[1]}")
 
 
@@ -41,7 +46,7 @@ async def test_the_timeline_shows_every_episode_in_order_at_each_width(real_pack
     async with run_app(real_pack, "6:late", size=WIDTHS[0]) as (app, pilot):
         timeline = await _threads(app, pilot)
         for size in WIDTHS:
-            await _resized(pilot, app, size)
+            await _resized(pilot, app, size, timeline)
             header = plain(timeline.render()).splitlines()[0]
             assert sorted(_labels(header)) == list(range(1, real_pack.episode_count + 1)), size
 
@@ -51,7 +56,7 @@ async def test_timeline_columns_grow_between_80_120_and_200_columns(real_pack, r
     async with run_app(real_pack, "6:late", size=WIDTHS[0]) as (app, pilot):
         timeline = await _threads(app, pilot)
         for size in WIDTHS:
-            await _resized(pilot, app, size)
+            await _resized(pilot, app, size, timeline)
             lines = plain(timeline.render()).splitlines()
             labels = _labels(lines[0])
             steps.append(labels[2] - labels[1])
@@ -74,7 +79,7 @@ async def test_a_beat_at_the_end_of_an_episode_sits_inside_that_episodes_span(re
     async with run_app(real_pack, "8:end", size=WIDTHS[0]) as (app, pilot):
         timeline = await _threads(app, pilot)
         for size in WIDTHS:
-            await _resized(pilot, app, size)
+            await _resized(pilot, app, size, timeline)
             _beats_inside_their_spans(plain(timeline.render()).splitlines(), app, real_pack, size)
 
 
