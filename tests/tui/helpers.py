@@ -221,3 +221,16 @@ async def palette_types(pilot, app, query: str) -> None:
     await until(pilot, lambda: app.screen.query_one(CommandList).highlighted is not None
                 and all(w.is_finished for w in app.workers),
                 f"every palette hit for {query!r} is in, the first highlighted")
+
+
+async def resized(pilot, app, size, widget=None) -> None:
+    """At ``size``: the terminal resized (unless it is already) and a frame drawn there;
+    ``widget`` (which grows with the terminal) laid out again at its new width."""
+    before = widget.size.width if widget is not None else None
+    if tuple(app.size) != size:
+        await pilot.resize_terminal(*size)
+    else:
+        before = None
+    await until(pilot, lambda: tuple(app.screen.size) == size and still(app)
+                and (before is None or widget.size.width != before),
+                f"a frame drawn at {size[0]}×{size[1]}")

@@ -10,7 +10,7 @@ import pytest
 from runaway_companion.progress import Position
 from runaway_companion.tui.tabs.threads import BEAT, EDGE, OPEN_END, RESOLVED, Timeline
 
-from .helpers import plain, screen_text, still, until
+from .helpers import plain, resized, screen_text, still, until
 
 
 async def _threads(app, pilot) -> Timeline:
@@ -29,24 +29,11 @@ def _labels(header: str) -> dict[int, int]:
 WIDTHS = [(80, 24), (120, 36), (200, 50)]  # one app each test, resized from the first
 
 
-async def _resized(pilot, app, size, widget=None) -> None:
-    """At ``size``: the terminal resized (unless it is already) and a frame drawn there;
-    ``widget`` (which grows with the terminal) laid out again at its new width."""
-    before = widget.size.width if widget is not None else None
-    if tuple(app.size) != size:
-        await pilot.resize_terminal(*size)
-    else:
-        before = None
-    await until(pilot, lambda: tuple(app.screen.size) == size and still(app)
-                and (before is None or widget.size.width != before),
-                f"a frame drawn at {size[0]}×{size[1]}")
-
-
 async def test_the_timeline_shows_every_episode_in_order_at_each_width(real_pack, run_app):
     async with run_app(real_pack, "6:late", size=WIDTHS[0]) as (app, pilot):
         timeline = await _threads(app, pilot)
         for size in WIDTHS:
-            await _resized(pilot, app, size, timeline)
+            await resized(pilot, app, size, timeline)
             header = plain(timeline.render()).splitlines()[0]
             assert sorted(_labels(header)) == list(range(1, real_pack.episode_count + 1)), size
 
@@ -56,7 +43,7 @@ async def test_timeline_columns_grow_between_80_120_and_200_columns(real_pack, r
     async with run_app(real_pack, "6:late", size=WIDTHS[0]) as (app, pilot):
         timeline = await _threads(app, pilot)
         for size in WIDTHS:
-            await _resized(pilot, app, size, timeline)
+            await resized(pilot, app, size, timeline)
             lines = plain(timeline.render()).splitlines()
             labels = _labels(lines[0])
             steps.append(labels[2] - labels[1])
@@ -79,7 +66,7 @@ async def test_a_beat_at_the_end_of_an_episode_sits_inside_that_episodes_span(re
     async with run_app(real_pack, "8:end", size=WIDTHS[0]) as (app, pilot):
         timeline = await _threads(app, pilot)
         for size in WIDTHS:
-            await _resized(pilot, app, size, timeline)
+            await resized(pilot, app, size, timeline)
             _beats_inside_their_spans(plain(timeline.render()).splitlines(), app, real_pack, size)
 
 
@@ -108,7 +95,7 @@ async def test_a_narrow_header_abbreviates_the_position_and_never_cuts_it(mini_p
     forms = ("Episode 2 · halfway", "Ep 2 · mid", "2:mid")
     async with run_app(mini_pack, "2:mid", size=(40, 12)) as (app, pilot):
         for width in (40, 30, 24):
-            await _resized(pilot, app, (width, 12))
+            await resized(pilot, app, (width, 12))
             await until(pilot, lambda: any(f in screen_text(app).splitlines()[0] for f in forms),
                         f"the header shows where you are at {width} columns")
             header = screen_text(app).splitlines()[0]
@@ -146,7 +133,7 @@ async def test_the_footer_shows_only_whole_keys(real_pack, run_app, tab):
                 w in words for w in footer[:-len("▏^p palette")].split())
 
         for size in [(40, 12), (60, 12), (80, 24)]:
-            await _resized(pilot, app, size)
+            await resized(pilot, app, size)
             await until(pilot, whole, f"only whole keys in the footer at {size}: "
                                       f"{screen_text(app).splitlines()[-1]!r}")
 
@@ -211,7 +198,7 @@ async def test_a_wrapped_toast_shows_every_line_above_the_footer(real_pack, make
     async with app.run_test(size=WIDTHS[0], notifications=True) as pilot:
         await until(pilot, lambda: len(app.main.panes()) == len(TABS), "every tab is built")
         for size in WIDTHS:
-            await _resized(pilot, app, size)
+            await resized(pilot, app, size)
             for message in TOASTS:
                 app.clear_notifications()
                 await until(pilot, lambda: not app.screen.query("Toast"), "no toast")

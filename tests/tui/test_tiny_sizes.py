@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import still, until
+from .helpers import resized, still, until
 
 SIZES = [(8, 3), (1, 1), (20, 5), (40, 12), (120, 36)]
 
@@ -20,13 +20,6 @@ async def _shrink_and_grow(app, pilot) -> None:
 # (the key that opens it, the screen then on top); one app visits them all in turn
 SCREENS = [(None, "main"), ("p", "PickerScreen"), ("question_mark", "HelpScreen"), ("m", "main"),
            ("s", "main"), ("4", "main"), ("3", "main"), ("5", "main")]
-
-
-async def _sized(pilot, app, width: int, height: int) -> None:
-    """Resize the terminal and wait until a frame is drawn at that size."""
-    await pilot.resize_terminal(width, height)
-    await until(pilot, lambda: tuple(app.screen.size) == (width, height) and still(app),
-                f"a frame drawn at {width}×{height}")
 
 
 @pytest.mark.asyncio
@@ -72,7 +65,7 @@ async def test_page_keys_in_a_tab_list_at_a_terminal_four_rows_high_or_less(real
         await pilot.press(tab)
         for height in (1, 2, 3, 4):
             if height > 1:
-                await _sized(pilot, app, 80, height)
+                await resized(pilot, app, (80, height))
             for key in PAGE_KEYS:
                 await pilot.press(key)
                 assert app.is_running and app.return_code is None, (tab, height, key)
@@ -91,7 +84,7 @@ async def test_page_keys_in_the_pickers_lists_at_tiny_sizes(real_pack, make_app,
         app.screen.query_one(f"#picker-{side}").focus()
         for size in PICKER_SIZES:
             if size != PICKER_SIZES[0]:
-                await _sized(pilot, app, *size)
+                await resized(pilot, app, size)
             for key in PAGE_KEYS:
                 await pilot.press(key)
                 assert app.is_running and app.return_code is None, (side, size, key)
