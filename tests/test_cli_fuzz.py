@@ -7,6 +7,7 @@ numbers) to prove there is no traceback there either.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -98,15 +99,26 @@ def _quiet(err: str) -> bool:
     return not err or (err.count("\n") == 1 and " into episode " in err)
 
 
+class _OneValue(argparse.ArgumentParser):
+    """A parser with one positional value, to ask argparse itself what it reads as an option."""
+
+    def error(self, message):
+        raise ValueError(message)
+
+
 def _looks_like_a_flag(value: str | None) -> bool:
-    """argparse reads a value starting with '-' (not a negative number) as an option."""
+    """argparse reads a value starting with '-' as an option unless it looks like a negative
+    number to argparse (``-1``, ``-.5``; not ``-inf``) — asked of argparse, whose rule varies by
+    Python version."""
     if value is None or not value.startswith("-"):
         return False
+    parser = _OneValue(add_help=False)
+    parser.add_argument("value")
     try:
-        float(value)
-        return False
+        parser.parse_args([value])
     except ValueError:
         return True
+    return False
 
 
 @CLI
