@@ -16,10 +16,12 @@ import yaml
 
 from runaway_companion.progress import REVEAL_CHECKPOINTS, Position
 
-try:  # libyaml's emitter: ten times the pure one, and the fuzz tests dump a lot
+try:  # libyaml's emitter and reader: ten times the pure ones, and the tests use a lot of both
     from yaml import CSafeDumper as _Dumper
+    from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover
     from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 FILES = ("show.yaml", "characters.yaml", "relationships.yaml", "threads.yaml", "sources.yaml")
 
@@ -145,6 +147,11 @@ def make_pack(rnd: random.Random, odd: bool = False, max_episodes: int = 4,
     return {"show.yaml": show, "characters.yaml": {"characters": characters},
             "relationships.yaml": {"relationships": relationships},
             "threads.yaml": {"threads": threads}, "sources.yaml": {"sources": sources}}
+
+
+def load(text: str | bytes) -> Any:
+    """``yaml.safe_load`` by libyaml (the same values; a test reading back a pack it wrote)."""
+    return yaml.load(text, Loader=_Loader)
 
 
 def dump(doc: Any, rnd: random.Random | None = None) -> str:

@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 
 from runaway_companion.cli import main
 from conftest import MINI
-from packgen import FILES, dump, write_pack
+from packgen import FILES, dump, load, write_pack
 
 # --- what must never reach the terminal --------------------------------------------------------
 
@@ -73,7 +73,7 @@ TEXT_KEYS = {"name", "text", "group", "label", "title", "outlet", "url"}
 
 
 def _docs() -> dict[str, Any]:
-    return {name: yaml.safe_load((MINI / name).read_text(encoding="utf-8")) for name in FILES}
+    return {name: load((MINI / name).read_text(encoding="utf-8")) for name in FILES}
 
 
 def _text_places(docs: dict[str, Any]) -> list[tuple[str, tuple]]:

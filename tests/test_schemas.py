@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from conftest import MINI, ROOT, run_cli
-from packgen import FILES, make_pack, mutate, write_pack
+from packgen import FILES, load, make_pack, mutate, write_pack
 from runaway_companion.pack import shipped_pack, validate
 from runaway_companion.schemas import SCHEMAS, schema_text
 
@@ -40,7 +40,7 @@ def _schema_errors(docs: dict) -> dict[str, list[str]]:
 
 
 def _read(folder: Path) -> dict:
-    return {name: yaml.safe_load((folder / name).read_text(encoding="utf-8")) for name in FILES}
+    return {name: load((folder / name).read_text(encoding="utf-8")) for name in FILES}
 
 
 def test_the_schemas_are_draft_07_schemas_shipped_for_each_pack_file():

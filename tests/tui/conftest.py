@@ -31,6 +31,16 @@ def _tui_env(tmp_path, monkeypatch):
     from textual.command import CommandPalette
 
     monkeypatch.setattr(CommandPalette, "_NO_MATCHES_COUNTDOWN", 0.02)
+    # …and its search only notices that every provider is done at its next 0.1 s poll for a
+    # hit (``wait_for(commands.get(), 0.1)``): ~0.13 s idle per query; polled every 5 ms here
+    import asyncio
+
+    import textual.command
+
+    async def wait_for(awaitable, timeout):
+        return await asyncio.wait_for(awaitable, min(timeout, 0.005))
+
+    monkeypatch.setattr(textual.command, "wait_for", wait_for)
     # Pilot.press and Pilot.pause wait "until the process is idle": sleeps of 20 ms until one
     # used under 1 ms of CPU, at least 40 ms a key. 5 ms sleeps (under 0.25 ms of CPU) tell
     # the same; tests wait for defined states (helpers.until) anyway
