@@ -83,7 +83,7 @@ def _cli(args, rows: list[Row], details: dict) -> None:
 
 
 def _switch(args, rows: list[Row], details: dict) -> None:
-    from benchmarks.switch import measure_core_switch, measure_switch
+    from benchmarks.switch import measure_core_switch, measure_switch, measure_tab_switch
     from runaway_companion.pack import load_pack
 
     pack = load_pack()
@@ -104,6 +104,16 @@ def _switch(args, rows: list[Row], details: dict) -> None:
                                         "idle_p95_s": percentile(idle, 95)},
                          "core_median_s": statistics.median(core),
                          "core_p95_s": percentile(core, 95)}
+    tabs = measure_tab_switch(pack, cycles=4 if args.quick else 8)
+    rows.append(Row("3d. Tab switch (1–5) to the new frame; until idle: + the footer's keys "
+                    "(median; p95)",
+                    f"{ms(statistics.median(tabs.samples))}; p95 {ms(percentile(tabs.samples, 95))}"
+                    f" · idle {ms(statistics.median(tabs.idle))}; p95 "
+                    f"{ms(percentile(tabs.idle, 95))} (n={len(tabs.samples)})", "—", None))
+    details["tab_switch"] = {"median_s": statistics.median(tabs.samples),
+                             "p95_s": percentile(tabs.samples, 95),
+                             "idle_median_s": statistics.median(tabs.idle),
+                             "idle_p95_s": percentile(tabs.idle, 95), "n": len(tabs.samples)}
     if not args.quick:
         others = measure_switch(pack, ("relationships", "threads", "episodes", "new"),
                                 sweeps=1).by_tab

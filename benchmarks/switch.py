@@ -99,6 +99,39 @@ def measure_switch(pack, tabs: tuple[str, ...] = ("characters",), sweeps: int = 
         return asyncio.run(_measure(pack, tabs, sweeps, size, limit))
 
 
+async def _measure_tabs(pack, cycles: int, size: tuple[int, int]) -> SwitchResult:
+    from runaway_companion.progress import Position
+    from runaway_companion.tui import CompanionApp
+    from runaway_companion.tui.main import TABS
+
+    app = CompanionApp(pack=pack, position=Position(3, "end"), cursor_blink=False,
+                       freeze_gc=True)
+    app.animation_level = "none"
+    by_tab: dict[str, list[float]] = {tab: [] for tab, _label, _tip in TABS}
+    idle_by_tab: dict[str, list[float]] = {tab: [] for tab, _label, _tip in TABS}
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()  # every lazy tab mounted
+        await settle(pilot)
+        order = [*TABS[1:], TABS[0]]  # from Characters: 2 3 4 5 1, again and again
+        for _ in range(cycles):
+            for i, (tab, _label, _tip) in enumerate(order):
+                digit = str(1 + [t for t, _l, _t in TABS].index(tab))
+                frame, idle = await timed_frame(
+                    pilot, lambda k=digit: press(app, k),
+                    lambda t=tab: app.main.front == t and app.main.tabbed.active == t)
+                by_tab[tab].append(frame)
+                idle_by_tab[tab].append(idle)
+    return SwitchResult([s for v in by_tab.values() for s in v],
+                        [s for v in idle_by_tab.values() for s in v], by_tab, idle_by_tab)
+
+
+def measure_tab_switch(pack, cycles: int = 8, size: tuple[int, int] = (100, 30)) -> SwitchResult:
+    """Tab switches (the digit keys) at 3:end: to the new tab's frame, and until idle (the
+    footer's keys for that tab included)."""
+    with isolated_state(), like_launch():
+        return asyncio.run(_measure_tabs(pack, cycles, size))
+
+
 def measure_core_switch(pack, sweeps: int = 1) -> list[float]:
     """The core's share of one switch: what the TUI asks of runaway_companion.view for a new position.
 
