@@ -65,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="also print the first frame's text (for checking the driver)")
     args = parser.parse_args(argv)
     width, height = (int(x) for x in args.size.lower().split("x"))
+    if args.app == "companion":  # as `companion` does before it imports the TUI (cli.launch)
+        from runaway_companion import gcpolicy
+
+        gcpolicy.pause_for_start()
 
     from textual.screen import Screen
 
@@ -76,7 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         if app is None or screen is not app.screen:
             return
         frame_ns = time.time_ns()
-        report = {"bench": "startup", "app": args.app, "frame_ns": frame_ns, "hwm_kb": _hwm_kb()}
+        import gc
+
+        report = {"bench": "startup", "app": args.app, "frame_ns": frame_ns, "hwm_kb": _hwm_kb(),
+                  "gc_on": gc.isenabled()}
         if args.show:
             print(_screen_text(app))
         print(json.dumps(report))
@@ -103,10 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         from runaway_companion.tui import CompanionApp
 
         pack = load_pack(args.pack)
-        import gc
-
-        gc.freeze()  # as `companion` does before it starts the TUI (runaway_companion/cli.py:launch)
-        app = CompanionApp(pack=pack, position=Position.parse(args.position))
+        app = CompanionApp(pack=pack, position=Position.parse(args.position), freeze_gc=True)
     app.run(headless=True, size=(width, height))
     # only reached if the app exited before it ever drew a frame
     print(json.dumps({"bench": "startup", "app": args.app, "error": "no frame"}))

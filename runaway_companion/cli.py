@@ -761,7 +761,7 @@ def cmd_serve(args) -> int:
 
 
 def launch(args) -> int:
-    from runaway_companion import config, session
+    from runaway_companion import config, gcpolicy, session
 
     pack = _load(args)
     # a theme saved with the progress by older versions moves to the settings file, once
@@ -780,19 +780,19 @@ def launch(args) -> int:
     if not sys.stdout.isatty() and not _web_driver():
         raise UsageError("the companion needs a terminal; use 'companion show …' or "
                          "'companion export' in scripts")
-    from runaway_companion.tui import CompanionApp
+    # no cyclic GC from here to the first frame, when the app turns it back on: a start makes
+    # many objects and little garbage (benchmarks row 1; runaway_companion/gcpolicy.py)
+    gcpolicy.pause_for_start()
+    try:
+        from runaway_companion.tui import CompanionApp
 
-    # Everything alive now (the pack, every imported module) lives as long as the app: move it
-    # out of the cyclic GC's way, so its collections scan only what the UI allocates. (On a
-    # 100× pack a full collection over the pack took ~100 ms, in the middle of a keypress.)
-    import gc
-
-    gc.freeze()
-    app = CompanionApp(pack=pack, position=opening.position, first_run=opening.first_run,
-                       freeze_gc=True, ask_to=opening.ask_to, notices=opening.notices,
-                       clock_note=getattr(args, "clock_note", None),  # (said on stderr too)
-                       together=household, config=settings)
-    app.run()
+        app = CompanionApp(pack=pack, position=opening.position, first_run=opening.first_run,
+                           freeze_gc=True, ask_to=opening.ask_to, notices=opening.notices,
+                           clock_note=getattr(args, "clock_note", None),  # (said on stderr too)
+                           together=household, config=settings)
+        app.run()
+    finally:
+        gcpolicy.resume_after_start()  # (done at the first frame; here for an app that drew none)
     app.flush_progress()  # the app saves a move just after drawing it; nothing is left behind
     _warn(app.exit_warning)
     # a crash (Textual printed its report) is never a success

@@ -5,10 +5,10 @@ problem it can find in one run.
 """
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 from typing import Any
 
+from runaway_companion import gcpolicy
 from runaway_companion.model import Pack
 from runaway_companion.packbuild import build_pack
 from runaway_companion.packcheck import FILES, ID_RE
@@ -133,13 +133,8 @@ def load_pack(directory: str | Path | None = None, *, parse_cache: bool = True) 
     # Loading makes hundreds of thousands of small objects and no garbage cycles; with the
     # cyclic GC running, its collections over the growing heap cost more than the load itself
     # (3× on the real pack, 5× at 100×). Paused only for the load, restored even on errors.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gcpolicy.paused():
         return _load_uncached(path, cache_key, cacheable, zipped)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 def _load_uncached(path: Path, cache_key: tuple, cacheable: bool, zipped: Any = None) -> Pack:

@@ -7,10 +7,10 @@ loader refuses it), so there is no "always visible" path.
 """
 from __future__ import annotations
 
-import gc
-from functools import cached_property, wraps
+from functools import cached_property
 from typing import Iterable, NamedTuple
 
+from runaway_companion import gcpolicy
 from runaway_companion.model import Character, Item, Pack, Relationship, Source, Thread
 from runaway_companion.progress import Position
 
@@ -18,26 +18,6 @@ from runaway_companion.progress import Position
 def revealed(item: Item | None, position_key: int) -> bool:
     """The one rule: a dated piece is visible iff its reveal point is at or before the viewer."""
     return item is not None and item.at_key <= position_key
-
-
-def _gc_paused(build):
-    """Run a View's bulk builder with the cyclic GC paused (restored even on errors).
-
-    Building the visible characters, relationships and threads makes thousands of small
-    objects and no cycles; the GC's passes over them grew faster than the work itself
-    (~15% of the filter on the 100× pack, which made the filter's growth super-linear).
-    """
-    @wraps(build)
-    def paused(self):
-        if not gc.isenabled():
-            return build(self)
-        gc.disable()
-        try:
-            return build(self)
-        finally:
-            gc.enable()
-
-    return paused
 
 
 def _visible(items: tuple[Item, ...], key: int) -> list[Item]:
@@ -263,7 +243,7 @@ class View:
         )
 
     @cached_property
-    @_gc_paused
+    @gcpolicy.paused_build
     def _characters(self) -> dict[str, CharacterView]:
         out: dict[str, CharacterView] = {}
         for ch in self.pack.characters:
@@ -297,7 +277,7 @@ class View:
                                 tuple(history))
 
     @cached_property
-    @_gc_paused
+    @gcpolicy.paused_build
     def relationships(self) -> tuple[RelationshipView, ...]:
         out = []
         for rel in self.pack.relationships:
@@ -329,7 +309,7 @@ class View:
                           tuple(titles))
 
     @cached_property
-    @_gc_paused
+    @gcpolicy.paused_build
     def threads(self) -> tuple[ThreadView, ...]:
         out = []
         for thr in self.pack.threads:

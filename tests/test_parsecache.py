@@ -108,8 +108,13 @@ def test_a_new_parser_is_a_miss(shipped_copy, monkeypatch):
     b'{"format": 99, "key": "KEY", "docs": {}}',
     b"\xff\xfe\x00garbage",
     b"[" * 100_000,
+    b'{"format": 1, "key": "KEY", "docs": {"show.yaml": ' + b'{"l": [1, [' * 42 + b'"x"'
+    + b'], [1]]}' * 42 + b'}}',
+    b'{"format": 1, "key": "KEY", "docs": {"show.yaml": {"l": [1, [{"a": 1, "b": 2}], [1]]}}}',
+    b'{"m": [1, [["format", 1, 1]], []]}',
 ], ids=["text", "list", "list-node", "unknown-node", "lines-mismatch", "string-line",
-        "other-format", "binary", "deep"])
+        "other-format", "binary", "deep", "deeper-than-the-parser-allows", "plain-object-in-a-list",
+        "a-node-as-the-whole-file"])
 def test_damaged_cache_only_costs_a_parse(shipped_copy, content):
     expected = _fresh_load()
     raws = {name: (shipped_copy / name).read_bytes() for name in FILES}

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, Iterable, cast
 from textual.binding import Binding
 from textual.reactive import Reactive, var
 
+from runaway_companion import gcpolicy
 from runaway_companion.model import Pack
 from runaway_companion.progress import Position
 from runaway_companion.session import Move, Session, fill_in
@@ -68,9 +69,8 @@ class CompanionApp(WebAwareApp, CrashSafeApp):
         # warnings from before the app started (a damaged progress file…): shown as toasts
         self.notices = tuple(n for n in notices if n)
         self.clock_note = clock_note  # what `--at 34:10` became (clock.Reading.explain())
-        # freeze_gc (``companion`` sets it): once every tab is mounted, gc.freeze() everything
-        # alive (the widgets live as long as the app; full collections rescanning them stalled
-        # key presses 20–200 ms at the 100× scale)
+        # freeze_gc (``companion`` sets it): the GC comes back on after the first frame, and
+        # once every tab is mounted everything alive is frozen (runaway_companion/gcpolicy.py)
         self.freeze_gc = freeze_gc
         self.pack = pack
         self.first_run = first_run
@@ -113,6 +113,8 @@ class CompanionApp(WebAwareApp, CrashSafeApp):
     def on_mount(self) -> None:
         from runaway_companion.tui.settings import apply_config
 
+        if self.freeze_gc:  # the GC back on after the first frame (paused by the launcher)
+            self.call_after_refresh(gcpolicy.resume_after_start)
         apply_config(self)  # the settings file's themes, keys and theme
         self._theme_restored = True
         self._update_titles()
@@ -125,9 +127,7 @@ class CompanionApp(WebAwareApp, CrashSafeApp):
 
     def all_tabs_mounted(self) -> None:
         if self.freeze_gc:
-            import gc
-
-            self.call_after_refresh(gc.freeze)
+            self.call_after_refresh(gcpolicy.freeze)
 
     def _ask_launch_jump(self, target: Position) -> None:
         """The picker's "Show everything up to …?" for a launch far ahead; no keeps the saved."""
