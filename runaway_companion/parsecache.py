@@ -142,8 +142,6 @@ class _Decoder:
     def node(self, obj: dict) -> Any:
         if len(obj) != 1:
             return obj
-        height, nodes = self.height, self.nodes
-        below = 0
         if "m" in obj:
             line, entries, dups = obj["m"]
             out = self.YMap()
@@ -151,34 +149,31 @@ class _Decoder:
             key_lines: dict = {}
             out.key_lines = key_lines
             for key, value, key_line in entries:
-                if type(value) in nodes:
-                    levels = height.pop(id(value))
-                    if levels >= below:
-                        below = levels + 1
-                elif not isinstance(value, _SCALARS):
-                    raise _Refused(f"unexpected {type(value).__name__}")
                 if not isinstance(key, _KEYS) or key in out:
                     raise _Refused("bad key")
                 out[key] = value
                 key_lines[key] = _int(key_line)
             if dups:
                 out.duplicates = tuple((_key(k), _int(n)) for k, n in dups)
+            children: Any = out.values()
         elif "l" in obj:
             line, values, lines = obj["l"]
             if type(values) is not list or len(values) != len(lines):
                 raise _Refused("bad list")
-            for value in values:
-                if type(value) in nodes:
-                    levels = height.pop(id(value))
-                    if levels >= below:
-                        below = levels + 1
-                elif not isinstance(value, _SCALARS):
-                    raise _Refused(f"unexpected {type(value).__name__}")
-            out = self.YList(values)
+            out = children = self.YList(values)
             out.line = _int(line)
             out.item_lines = [_int(n) for n in lines]
         else:
             return obj
+        height, nodes = self.height, self.nodes
+        below = 0
+        for value in children:  # scalars, or nodes made here (each used once: JSON shares none)
+            if type(value) in nodes:
+                levels = height.pop(id(value))
+                if levels >= below:
+                    below = levels + 1
+            elif not isinstance(value, _SCALARS):
+                raise _Refused(f"unexpected {type(value).__name__}")
         if below > self.max_depth:
             raise _Refused("too deep")
         height[id(out)] = below
