@@ -235,9 +235,22 @@ def write_terminal_title(app, text: str) -> None:
 class CrashSafeApp(App[None]):
     """Textual's App with its crash report printed without local variables — they hold the
     pack (every future name and fact), and a crash report must not be a spoiler either.
-    tests/tui/test_key_walks.py::test_a_crash_report_never_shows_hidden_text checks it."""
+    tests/tui/test_key_walks.py::test_a_crash_report_never_shows_hidden_text checks it.
+
+    Once the app has been asked to quit (``ExitApp``: its own quit, or ``companion serve``
+    ending a session that is still mounting), an error from a widget torn down mid-mount
+    (Textual's ``Tabs`` looking for a tab already removed) is not a crash: it is not reported,
+    and the app goes on closing. Tests still see it (``run_test`` re-raises it)."""
+
+    _quitting = False
+
+    def on_exit_app(self, _message) -> None:
+        self._quitting = True
 
     def _fatal_error(self) -> None:
+        if self._quitting:
+            self._close_messages_no_wait()
+            return
         import rich
         from rich.segment import Segments
         from rich.traceback import Traceback
