@@ -80,10 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         if app is None or screen is not app.screen:
             return
         frame_ns = time.time_ns()
-        import gc
-
-        report = {"bench": "startup", "app": args.app, "frame_ns": frame_ns, "hwm_kb": _hwm_kb(),
-                  "gc_on": gc.isenabled()}
+        report = {"bench": "startup", "app": args.app, "frame_ns": frame_ns, "hwm_kb": _hwm_kb()}
         if args.show:
             print(_screen_text(app))
         print(json.dumps(report))

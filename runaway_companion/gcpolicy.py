@@ -16,8 +16,8 @@ making them, so:
   scans only what the UI allocates afterwards (a full collection over the widgets stalled key
   presses 20–200 ms at the 100× scale: row 3).
 
-Nothing here changes what is shown; tests/test_gcpolicy.py checks that the GC is back on after
-the first frame.
+Nothing here changes what is shown. tests/test_gcpolicy.py checks the pauses end;
+tests/tui/test_gc_after_start.py that the GC is back on after the first frame.
 """
 from __future__ import annotations
 
