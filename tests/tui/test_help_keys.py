@@ -10,7 +10,7 @@ from runaway_companion.tui.tabs import episodes, threads
 from runaway_companion.tui.text import NOT_DUE_MARK
 from runaway_companion.view import MARK, MARK_LEGEND
 
-from .helpers import collapse, screen_text, until, widget_text
+from .helpers import collapse, screen_text, still, tab_is, until, widget_text
 
 TAB_KEYS = {"characters": "1", "relationships": "2", "threads": "3", "episodes": "4"}
 
@@ -101,7 +101,8 @@ async def test_each_tabs_panels_have_border_titles(mini_pack, run_app):
     async with run_app(mini_pack, "2:mid", size=(120, 36)) as (app, pilot):
         for tab, key in TAB_KEYS.items():
             await pilot.press(key)
-            await until(pilot, lambda: app.main.tabbed.active == tab, f"{tab} in front")
+            await tab_is(pilot, app, tab)
+            await until(pilot, lambda: still(app), "the tab is drawn")  # (a frame, not a layout)
             pane = app.main.pane(tab)
             assert isinstance(pane, ListDetailPane)
             side, detail = pane.query_one(".side"), pane.query_one(".detail")
