@@ -8,28 +8,26 @@ into the panes (``data_bind``). Intents come up: lists and the palette post
 from __future__ import annotations
 
 from functools import partial
+from importlib import import_module
 from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, cast
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.lazy import Lazy
 from textual.reactive import var
 from textual.screen import Screen
 from textual.css.query import NoMatches
+from textual.widget import Widget
 from textual.widgets import Input, TabbedContent, TabPane, Tabs
 
 from runaway_companion.tui.panes import ListDetailPane, Selected, ViewPane
 from runaway_companion.tui.tabs.characters import CharactersPane
-from runaway_companion.tui.tabs.episodes import EpisodesPane
-from runaway_companion.tui.tabs.news import NewsPane
-from runaway_companion.tui.tabs.relationships import RelationshipsPane
-from runaway_companion.tui.tabs.threads import ThreadsPane
 from runaway_companion.tui.widgets import QuietFooter, SteadyHeader
 
 if TYPE_CHECKING:  # pragma: no cover
     from runaway_companion.session import Session
     from runaway_companion.tui.app import CompanionApp
+    from runaway_companion.tui.tabs.relationships import RelationshipsPane
     from runaway_companion.view import View
 
 TABS: tuple[tuple[str, str, str], ...] = (
@@ -39,9 +37,33 @@ TABS: tuple[tuple[str, str, str], ...] = (
     ("episodes", "Episodes", "Recaps of the episodes you have watched"),
     ("new", "New", "What your last move forward revealed"),
 )
+# each tab's pane: the first is built for the first frame; the others' modules are imported
+# and their panes built just after it (PaneSlot)
+PANE_CLASS = {"characters": "characters:CharactersPane",
+              "relationships": "relationships:RelationshipsPane",
+              "threads": "threads:ThreadsPane", "episodes": "episodes:EpisodesPane",
+              "new": "news:NewsPane"}
 TAB_OF = {"character": "characters", "thread": "threads", "episode": "episodes"}
 _TAB_KEYS = Binding.Group("Tabs", compact=True)
 _STEP_KEYS = Binding.Group("Step", compact=True)
+
+
+class PaneSlot(Widget):
+    """Where a hidden tab's pane will be: nothing to show. The screen imports the pane's module
+    and puts the pane here right after the first frame (as ``textual.lazy.Lazy`` would, but
+    built by the screen, so the pane's ``data_bind`` binds to it)."""
+
+    DEFAULT_CSS = "PaneSlot { display: none; }"
+
+    def __init__(self, tab: str) -> None:
+        super().__init__()
+        self.tab = tab
+
+
+def pane_class(tab: str) -> type[ViewPane]:
+    """The pane class of ``tab`` (its module imported on first use)."""
+    module, name = PANE_CLASS[tab].split(":")
+    return getattr(import_module(f"runaway_companion.tui.tabs.{module}"), name)
 
 
 class MainScreen(Screen[None]):
@@ -92,18 +114,17 @@ class MainScreen(Screen[None]):
         with TabbedContent(id="tabs", initial="characters"):
             for i, (tab, label, _tip) in enumerate(TABS, start=1):
                 with TabPane(f"{i} {label}", id=tab):
-                    pane = self._make_pane(tab)
                     # only the first tab is built for the first frame; the others right after
-                    yield pane if tab == "characters" else Lazy(pane)
+                    yield self._make_pane(tab) if tab == "characters" else PaneSlot(tab)
         yield QuietFooter()
 
     def _make_pane(self, tab: str) -> ViewPane:
+        """``tab``'s pane, bound to this screen's state (run in this screen's context)."""
         common = {"view": MainScreen.view, "front": MainScreen.front}
+        cls = pane_class(tab)
         if tab == "new":
-            return NewsPane(self.session.news_events, id="new-pane").data_bind(**common)
-        cls: type[ListDetailPane] = {"characters": CharactersPane,
-                                     "relationships": RelationshipsPane,
-                                     "threads": ThreadsPane, "episodes": EpisodesPane}[tab]
+            return cls(self.session.news_events, id="new-pane").data_bind(**common)
+        assert issubclass(cls, ListDetailPane)
         selected = {"character": MainScreen.character, "thread": MainScreen.thread,
                     "episode": MainScreen.episode}[cls.kind]
         return cls(id=f"{tab}-pane").data_bind(selected=selected, **common)
@@ -119,6 +140,14 @@ class MainScreen(Screen[None]):
                 inp.cursor_blink = False
         self._fit_footer(self.size.width)
         self.watch(self.app, "view", self._take_view, init=False)
+        self.call_after_refresh(self._build_hidden_panes)
+
+    def _build_hidden_panes(self) -> None:
+        """After the first frame: each hidden tab's pane in place of its slot."""
+        for slot in self.query(PaneSlot):
+            if slot.parent is not None:
+                slot.parent.mount(self._make_pane(slot.tab), after=slot)
+                slot.remove()
 
     def _take_view(self, view: "View") -> None:
         self.view = view
@@ -231,14 +260,14 @@ class MainScreen(Screen[None]):
                            title="Sources", timeout=3)
 
     def action_map(self) -> None:
-        pane = self.pane("relationships")
-        if isinstance(pane, RelationshipsPane):
+        pane = cast("RelationshipsPane | None", self.pane("relationships"))
+        if pane is not None:
             pane.toggle_cast()
 
     def show_cast_map(self) -> None:
         self.action_show_tab("relationships")
-        pane = self.pane("relationships")
-        if isinstance(pane, RelationshipsPane) and not pane.cast:
+        pane = cast("RelationshipsPane | None", self.pane("relationships"))
+        if pane is not None and not pane.cast:
             pane.toggle_cast()
 
     def action_help(self) -> None:

@@ -261,14 +261,27 @@ def test_importing_the_app_leaves_dialogs_and_state_for_later():
 
 
 async def test_only_the_first_tab_is_built_for_the_first_frame(mini_pack, make_app):
-    from textual.lazy import Lazy
+    from runaway_companion.tui.main import PaneSlot
 
     app = make_app(mini_pack, "2:mid")
     seen = {}
 
     async with app.run_test(size=(100, 30)) as pilot:
-        seen["lazy"] = len(app.query(Lazy))  # before the first refresh has run its course
-        await until(pilot, lambda: len(app.query(Lazy)) == 0, "every lazy tab is built")
-        assert len(app.query(Lazy)) == 0
+        seen["slots"] = len(app.query(PaneSlot))  # before the first refresh has run its course
+        await until(pilot, lambda: len(app.query(PaneSlot)) == 0, "every hidden tab is built")
         assert all(app.main.pane(tab) is not None for tab, _l, _t in TABS)
-    assert seen["lazy"] in (0, 4)
+    assert seen["slots"] in (0, 4)
+
+
+def test_the_hidden_tabs_modules_are_imported_after_the_first_frame():
+    """The four hidden tabs' modules (and the map's) are not needed for the first frame."""
+    import subprocess
+    import sys
+
+    code = ("import sys, runaway_companion.tui.main; "
+            "print(sorted(m for m in sys.modules if m.startswith('runaway_companion.tui.') "
+            "and m.rsplit('.', 1)[-1] in ('relationships', 'threads', 'episodes', 'news', "
+            "'connmap')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"
