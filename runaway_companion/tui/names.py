@@ -14,7 +14,7 @@ from rich.style import Style
 from textual.geometry import Region
 
 from runaway_companion.tui.panes import ListDetailPane, Selected
-from runaway_companion.tui.widgets import RichStatic
+from runaway_companion.tui.statics import RichStatic
 
 CURSOR = Style(reverse=True)
 

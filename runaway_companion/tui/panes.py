@@ -20,7 +20,7 @@ from textual.reactive import var
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from runaway_companion.tui.widgets import set_text
+from runaway_companion.tui.statics import set_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from runaway_companion.view import View

@@ -1,22 +1,22 @@
 """Every place the companion leans on Textual's internals, in one module.
 
-No performance patches on Textual's private API are left: each one was A/B-measured alone
-(benchmarks/README.md, "Textual patches, A/B") and none gained more than the run-to-run
-noise, so all were removed. ``PRIVATE_TEXTUAL_NAMES``
-lists every private Textual name used here or anywhere in ``runaway_companion/tui`` — a test
-(tests/tui/test_widgets.py) checks the list against the installed Textual, so an upgrade knows
-exactly what to re-check.
+One performance patch on Textual's private API is kept, :func:`lazy_strip_caches` (benchmarks
+row 5, peak RSS at the first frame: −1.1 MiB); the earlier ones were each A/B-measured alone
+(benchmarks/README.md, "Textual patches, A/B"), none gained more than the run-to-run noise, and
+all were removed. ``PRIVATE_TEXTUAL_NAMES`` lists every private Textual name used here or
+anywhere in ``runaway_companion/tui`` — a test (tests/tui/test_widgets.py) checks the list
+against the installed Textual, so an upgrade knows exactly what to re-check.
 """
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import App
-from textual.cache import LRUCache
+from textual.cache import FIFOCache
 from textual.screen import Screen
 from textual.css.query import NoMatches
 from textual.dom import NoScreen
 from textual.events import Mount
 from textual.reactive import Reactive
+from textual.strip import Strip
 from textual.widgets import Footer, Header, Label, Static
 
 # (owner, name): every private Textual attribute this package reads, writes or overrides
@@ -28,6 +28,10 @@ PRIVATE_TEXTUAL_NAMES: tuple[tuple[str, str], ...] = (
     ("textual.app.App", "_unnotify"),  # unnotify
     ("textual.app.App", "_driver"),  # write_terminal_title
     ("textual.widgets.Footer", "_bindings_ready"),  # QuietFooter (set as the stock one sets it)
+    *(("textual.strip.Strip", slot) for slot in (  # lazy_strip_caches: every slot of a Strip
+        "_segments", "_cell_length", "_render_cache", "_link_ids", "_cell_count",
+        "_divide_cache", "_crop_cache", "_style_cache", "_filter_cache", "_line_length_cache",
+        "_crop_extend_cache", "_offsets_cache")),
 )
 
 
@@ -174,45 +178,6 @@ class QuietFooter(Footer):
             key.display = False
 
 
-# --- rich content --------------------------------------------------------------------------
-class RichStatic(Static):
-    """A ``Static`` for Rich content whose ``show`` keeps the renderables it built in a
-    per-widget ``LRUCache`` keyed by the render function's arguments, and skips the update
-    when they are the ones shown (public API only). ``content`` stays the Rich renderable."""
-
-    _key: object = None
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._built: LRUCache[object, object] = LRUCache(32)
-
-    def show(self, render, *args) -> None:
-        """Show ``render(*args)`` (built once per distinct ``args``, kept in this widget)."""
-        key = (render, args)
-        if key == self._key:
-            return
-        built = self._built.get(key)
-        if built is None:
-            built = render(*args)
-            self._built[key] = built
-        self.update(built)
-        self._key = key
-
-    def update(self, content="", *, layout: bool = True) -> None:
-        self._key = None
-        super().update(content, layout=layout)
-
-
-def set_text(static: Static, text: Text) -> None:
-    """``static.update(text)`` unless it already shows exactly that (an update costs a layout
-    pass, and a count line is usually the same after a move). Public API only."""
-    old = static.content
-    if isinstance(old, Text) and old.plain == text.plain and old.style == text.style \
-            and old.spans == text.spans:
-        return
-    static.update(text)
-
-
 # --- the app's private corners ------------------------------------------------------------
 def unnotify(app, note) -> None:
     """Take one toast down if it is still on screen (Textual has only ``clear_notifications``)."""
@@ -244,6 +209,10 @@ class CrashSafeApp(App[None]):
 
     _quitting = False
 
+    def __init__(self, *args, **kwargs) -> None:
+        lazy_strip_caches()
+        super().__init__(*args, **kwargs)
+
     def on_exit_app(self, _message) -> None:
         self._quitting = True
 
@@ -260,3 +229,48 @@ class CrashSafeApp(App[None]):
         self._exit_renderables.append(
             Segments(self.console.render(traceback, self.console.options)))
         self._close_messages_no_wait()
+
+
+# --- strips: their caches made when first used (benchmarks row 5) --------------------------
+STRIP_CACHES = {"_divide_cache": 4, "_crop_cache": 16, "_style_cache": 16, "_filter_cache": 4,
+                "_line_length_cache": 4, "_crop_extend_cache": 4, "_offsets_cache": 4}
+STRIP_SLOTS = ("_segments", "_cell_length", *STRIP_CACHES, "_render_cache", "_link_ids",
+               "_cell_count")
+
+
+class _CacheWhenUsed:
+    """A Strip's cache slot that makes its ``FIFOCache`` (of Textual's size) on first read."""
+    __slots__ = ("_get", "_set", "_size")
+
+    def __init__(self, slot, size: int) -> None:
+        self._get, self._set, self._size = slot.__get__, slot.__set__, size
+
+    def __get__(self, strip, owner=None):
+        if strip is None:
+            return self
+        try:
+            return self._get(strip, owner)
+        except AttributeError:
+            self._set(strip, cache := FIFOCache(self._size))
+            return cache
+
+    def __set__(self, strip, value) -> None:
+        self._set(strip, value)
+
+
+def _strip_init(self, segments, cell_length=None) -> None:  # Strip.__init__ without its caches
+    self._segments, self._cell_length = list(segments), cell_length
+    self._render_cache = self._link_ids = self._cell_count = None
+
+
+def lazy_strip_caches(strip: type = Strip) -> bool:
+    """Textual's ``Strip`` makes seven ``FIFOCache``s in ``__init__``; ~95 % of them are never
+    used, and at the first frame they are ~9,000 objects, ~1.1 MiB (row 5). After this each
+    is made when first read. Only for the ``Strip`` layout it was written for (its slots, listed
+    in ``PRIVATE_TEXTUAL_NAMES``); otherwise, or when done already, nothing. True if patched."""
+    if set(strip.__slots__) != set(STRIP_SLOTS) or strip.__init__ is _strip_init:
+        return False
+    for name, size in STRIP_CACHES.items():
+        setattr(strip, name, _CacheWhenUsed(strip.__dict__[name], size))
+    strip.__init__ = _strip_init
+    return True

@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from runaway_companion.tui.widgets import PRIVATE_TEXTUAL_NAMES
 
@@ -135,3 +137,105 @@ async def test_the_footer_rebuilds_its_keys_once_a_frame_and_only_when_they_chan
         await tab_is(pilot, app, "characters")
         assert await settled() == after_tab + 1
         assert "map" not in _footer_actions(footer) and "filter" in _footer_actions(footer)
+
+
+# --- lazy_strip_caches: the one patch kept (benchmarks row 5) ------------------------------
+def _stock_strip_module(name: str):
+    """A fresh copy of textual.strip, so one Strip class can be patched and one left stock."""
+    import importlib.util
+
+    import textual.strip
+
+    spec = importlib.util.spec_from_file_location(name, textual.strip.__file__)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _caches_held(strip) -> int:
+    import gc
+
+    from textual.cache import FIFOCache
+
+    return sum(isinstance(ref, FIFOCache) for ref in gc.get_referents(strip))
+
+
+_STOCK = _stock_strip_module("_strip_stock")
+_LAZY = _stock_strip_module("_strip_lazy")
+
+
+def test_strips_patched_make_no_cache_until_one_is_used_and_a_second_patch_is_a_no_op():
+    from rich.segment import Segment
+
+    from runaway_companion.tui.widgets import STRIP_CACHES, lazy_strip_caches
+
+    assert _caches_held(_STOCK.Strip([Segment("ab")])) == len(STRIP_CACHES)
+    assert lazy_strip_caches(_LAZY.Strip) is True
+    assert lazy_strip_caches(_LAZY.Strip) is False
+    strip = _LAZY.Strip([Segment("abc")])
+    assert _caches_held(strip) == 0
+    strip.crop(0, 2)
+    assert _caches_held(strip) == 1
+
+
+def test_a_strip_class_of_another_layout_is_left_as_it_is():
+    from runaway_companion.tui.widgets import lazy_strip_caches
+
+    class Other:
+        __slots__ = ("_segments", "_cell_length")
+
+        def __init__(self, segments, cell_length=None):
+            self._segments, self._cell_length = list(segments), cell_length
+
+    init = Other.__init__
+    assert lazy_strip_caches(Other) is False
+    assert Other.__init__ is init
+
+
+def test_a_companion_app_makes_textuals_strips_without_caches(real_pack):
+    from rich.segment import Segment
+    from textual.strip import Strip
+
+    from runaway_companion.progress import Position
+    from runaway_companion.tui import CompanionApp
+
+    CompanionApp(pack=real_pack, position=Position.parse("1:end"), save=False)
+    assert _caches_held(Strip([Segment("ab")])) == 0
+
+
+_segments = st.lists(st.tuples(st.text("ab c\u4e00", max_size=4),
+                               st.sampled_from(["", "bold", "red on blue", "italic"])),
+                     max_size=5)
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(_segments, st.integers(0, 12), st.integers(0, 12), st.lists(st.integers(0, 12), max_size=3),
+       st.sampled_from(["bold", "green", "on red"]))
+def test_patched_strips_give_what_stock_strips_give_twice_over(parts, a, b, cuts, style_name):
+    """Every Strip operation that reads a cache, on a patched and a stock Strip, called twice
+    (the second call is the cached one): the same segments and lengths."""
+    from rich.segment import Segment
+    from rich.style import Style
+    from textual.color import Color
+    from textual.filter import Monochrome
+
+    from runaway_companion.tui.widgets import lazy_strip_caches
+
+    lazy_strip_caches(_LAZY.Strip)
+    style = Style.parse(style_name)
+    start, end = min(a, b), max(a, b)
+    monochrome = Monochrome()
+    results = []
+    for module in (_STOCK, _LAZY):
+        segments = [Segment(text, Style.parse(s)) for text, s in parts]
+        strip = module.Strip(segments)
+        calls = [lambda: [list(x) for x in strip.divide(sorted(cuts))],
+                 lambda: list(strip.crop(start, end)),
+                 lambda: list(strip.apply_style(style)),
+                 lambda: list(strip.apply_filter(monochrome, Color(0, 0, 0))),
+                 lambda: list(strip.adjust_cell_length(b, style)),
+                 lambda: list(strip.crop_extend(start, end, style)),
+                 lambda: list(strip.apply_offsets(a, b)),
+                 lambda: (strip.text, strip.cell_length, strip.cell_count)]
+        results.append([call() for call in calls for _twice in (1, 2)])
+    assert results[0] == results[1]

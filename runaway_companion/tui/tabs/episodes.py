@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 from runaway_companion.progress import FRIENDLY
 from runaway_companion.tui.panes import ListDetailPane
 from runaway_companion.tui.text import uncertain
-from runaway_companion.tui.widgets import RichStatic
+from runaway_companion.tui.statics import RichStatic
 
 if TYPE_CHECKING:  # pragma: no cover
     from runaway_companion.view import EpisodeView, View

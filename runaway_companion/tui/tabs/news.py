@@ -17,7 +17,7 @@ from textual.containers import VerticalScroll
 from runaway_companion.progress import FRIENDLY
 from runaway_companion.tui.panes import ViewPane
 from runaway_companion.tui.text import Deferred, uncertain
-from runaway_companion.tui.widgets import RichStatic
+from runaway_companion.tui.statics import RichStatic
 
 if TYPE_CHECKING:  # pragma: no cover
     from runaway_companion.progress import Position

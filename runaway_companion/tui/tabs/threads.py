@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 from runaway_companion.progress import CHECKPOINTS, Position
 from runaway_companion.tui.panes import ListDetailPane
 from runaway_companion.tui.text import truncate, uncertain, when
-from runaway_companion.tui.widgets import RichStatic
+from runaway_companion.tui.statics import RichStatic
 
 if TYPE_CHECKING:  # pragma: no cover
     from runaway_companion.view import ThreadView, View
